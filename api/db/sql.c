@@ -1,0 +1,217 @@
+#include "db/sql.h"
+
+#include "model/values.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void sql_stmt_init(sql_stmt *st) {
+    sb_init(&st->sql, 64 * 1024);
+    st->nparams = 0;
+}
+
+void sql_stmt_cleanup(sql_stmt *st) {
+    sb_cleanup(&st->sql);
+}
+
+/* Adds a parameter and returns its number. */
+static int param(sql_stmt *st, const char *value) {
+    if (st->nparams >= SQL_MAX_PARAMS) {
+        st->sql.failed = 1;
+        return 1;
+    }
+    st->params[st->nparams++] = value;
+    return st->nparams;
+}
+
+/* The point a proximity query measures from, as a geography expression. Registers its
+ * parameters once per statement (callers reuse the returned text). */
+static void point_expr(const read_plan *p, sql_stmt *st, char *out, size_t outlen) {
+    if (p->near_municipality) {
+        int k = param(st, p->near_municipality);
+        snprintf(out, outlen,
+                 "(SELECT m.location FROM municipality m WHERE m.number = $%d "
+                 "OR m.lookup_keys @> ARRAY[kp_slugify($%d)] ORDER BY m.number LIMIT 1)",
+                 k, k);
+    } else {
+        int lat = param(st, p->near_lat), lon = param(st, p->near_lon);
+        snprintf(out, outlen, "ST_SetSRID(ST_MakePoint($%d::float8, $%d::float8), 4326)::geography",
+                 lon, lat);
+    }
+}
+
+/* The visible columns of collection c read from alias a, honouring omit/include when the
+ * plan is given (embedded items always show every field). */
+static void select_list(const collection *c, const char *a, const read_plan *p, sql_stmt *st) {
+    int first = 1;
+    int i = 0;
+    for (const field *f = c->fields; f->name; f++, i++) {
+        if (p && p->omit[i]) continue;
+        if (!first) sb_puts(&st->sql, ", ");
+        first = 0;
+        const collection *target = p && p->include[i] ? collection_find(f->embeds) : NULL;
+        if (!target) {
+            sb_printf(&st->sql, "%s.\"%s\"", a, f->name);
+            continue;
+        }
+        /* include=<field>: the referenced public item(s) in full, one level deep */
+        int many = f->type == FT_REFS;
+        sb_printf(&st->sql, "(SELECT %s FROM (SELECT ",
+                  many ? "coalesce(json_agg(e), '[]')" : "row_to_json(e)");
+        select_list(target, "x", NULL, st);
+        sb_printf(&st->sql, " FROM %s x WHERE x.\"%s\" %s %s.\"%s\"%s%s) e) AS \"%s\"",
+                  target->view, target->key, many ? "= ANY(" : "=", a, f->embed_ids,
+                  many ? ")" : "", target->has_public ? " AND x._public" : "", f->name);
+    }
+    if (first) sb_puts(&st->sql, "NULL AS _none");
+}
+
+static void cond_sql(const plan_cond *c, sql_stmt *st) {
+    const filter *f = c->f;
+    int k = param(st, c->value);
+    switch (f->kind) {
+    case FILTER_IN:
+        sb_printf(&st->sql, " AND t.\"%s\"::text = ANY(string_to_array($%d, ','))", f->column, k);
+        break;
+    case FILTER_TAGS:
+        sb_printf(&st->sql, " AND t.\"%s\" && string_to_array($%d, ',')", f->column, k);
+        break;
+    case FILTER_REF:
+    case FILTER_REF_ARRAY:
+        sb_printf(&st->sql,
+                  " AND t.\"%s\" %s ARRAY(SELECT r.\"%s\" FROM \"%s\" r WHERE r.\"%s\"::text = "
+                  "ANY(string_to_array($%d, ',')) OR r.slug = ANY(string_to_array($%d, ',')))",
+                  f->column, f->kind == FILTER_REF ? "= ANY(" : "&&", f->ref_key, f->ref_table,
+                  f->ref_key, k, k);
+        if (f->kind == FILTER_REF) sb_putc(&st->sql, ')');
+        break;
+    case FILTER_DATE_RANGE:
+        if (c->op == COND_FROM)
+            sb_printf(&st->sql, " AND t.\"%s\" >= kp_edtf_lower($%d)", f->column_hi, k);
+        else
+            sb_printf(&st->sql, " AND t.\"%s\" <= kp_edtf_upper($%d)", f->column, k);
+        break;
+    case FILTER_INT_RANGE:
+        sb_printf(&st->sql, " AND t.\"%s\" %s $%d::bigint", f->column,
+                  c->op == COND_FROM ? ">=" : "<=", k);
+        break;
+    }
+}
+
+/* WHERE … for a list (filters, visibility, search, proximity); the caller adds keyset. */
+static void where_sql(const read_plan *p, sql_stmt *st, const char *point, int qparam) {
+    const collection *c = p->coll;
+    sb_puts(&st->sql, " WHERE true");
+    if (c->has_public) sb_puts(&st->sql, " AND t._public");
+    for (int i = 0; i < p->nconds; i++)
+        cond_sql(&p->conds[i], st);
+    if (qparam)
+        sb_printf(&st->sql, " AND t._search @@ websearch_to_tsquery('kp_norwegian', $%d)", qparam);
+    if (p->updated_since)
+        sb_printf(&st->sql, " AND t.updated_at >= $%d::timestamptz", param(st, p->updated_since));
+    if (point) {
+        sb_printf(&st->sql, " AND t.\"%s\" IS NOT NULL", c->geo);
+        if (p->radius_m[0])
+            sb_printf(&st->sql, " AND ST_DWithin(t.\"%s\", %s, $%d::float8)", c->geo, point,
+                      param(st, p->radius_m));
+    }
+}
+
+const char *sql_sort_label(const read_plan *p) {
+    if (p->by_rank) return "rank";
+    if (p->by_distance) return "distance";
+    return p->sort->name;
+}
+
+/* The ordering expression (over alias t). */
+static void order_expr(const read_plan *p, const char *point, int qparam, char *out, size_t n) {
+    if (p->by_rank)
+        snprintf(out, n, "ts_rank(t._search, websearch_to_tsquery('kp_norwegian', $%d))", qparam);
+    else if (p->by_distance)
+        snprintf(out, n, "(t.\"%s\" <-> %s)", p->coll->geo, point);
+    else
+        snprintf(out, n, "%s", p->sort->expr);
+}
+
+static const char *order_type(const read_plan *p) {
+    if (p->by_rank) return "real";
+    if (p->by_distance) return "float8";
+    return p->sort->type;
+}
+
+int sql_list(const read_plan *p, sql_stmt *st) {
+    const collection *c = p->coll;
+    char point[512] = "", order[640];
+    /* Parameters used in several places are registered once, up front. */
+    int qparam = p->q ? param(st, p->q) : 0;
+    if (p->near) point_expr(p, st, point, sizeof point);
+    order_expr(p, point[0] ? point : NULL, qparam, order, sizeof order);
+
+    sb_puts(&st->sql, "SELECT ");
+    if (p->geojson) {
+        sb_printf(&st->sql,
+                  "json_build_object('type', 'Feature', 'id', t.\"%s\", 'geometry', "
+                  "ST_AsGeoJSON(t.\"%s\", 6)::json, 'properties', ",
+                  c->key, c->geo);
+    }
+    sb_puts(&st->sql, "(SELECT row_to_json(j) FROM (SELECT ");
+    select_list(c, "t", p, st);
+    if (p->near)
+        sb_printf(&st->sql,
+                  ", round((ST_Distance(t.\"%s\", %s) / 1000)::numeric, 3) AS distance_km", c->geo,
+                  point);
+    sb_puts(&st->sql, ") j)");
+    if (p->geojson) sb_putc(&st->sql, ')');
+    sb_printf(&st->sql, "::text, (%s)::text, t.\"%s\"::text FROM %s t", order, c->key, c->view);
+    where_sql(p, st, point[0] ? point : NULL, qparam);
+    const char *dir = p->desc ? "DESC" : "ASC";
+    if (p->after) {
+        int v = param(st, p->after_value), k = param(st, p->after_key);
+        sb_printf(&st->sql, " AND ((%s), t.\"%s\") %s ($%d::%s, $%d::%s)", order, c->key,
+                  p->desc ? "<" : ">", v, order_type(p), k, c->key_type);
+    }
+    char limit[16];
+    snprintf(limit, sizeof limit, "%d", p->limit + 1);
+    /* The limit text must outlive this function: keep it in the SQL instead. */
+    sb_printf(&st->sql, " ORDER BY %s %s, t.\"%s\" %s LIMIT %s", order, dir, c->key, dir, limit);
+    return st->sql.failed ? -1 : 0;
+}
+
+int sql_count(const read_plan *p, sql_stmt *st) {
+    char point[512] = "";
+    int qparam = p->q ? param(st, p->q) : 0;
+    if (p->near) point_expr(p, st, point, sizeof point);
+    sb_printf(&st->sql, "SELECT count(*) FROM %s t", p->coll->view);
+    where_sql(p, st, point[0] ? point : NULL, qparam);
+    return st->sql.failed ? -1 : 0;
+}
+
+int sql_item(const read_plan *p, sql_stmt *st) {
+    const collection *c = p->coll;
+    sb_puts(&st->sql, "SELECT ");
+    if (p->geojson)
+        sb_printf(&st->sql,
+                  "json_build_object('type', 'Feature', 'id', t.\"%s\", 'geometry', "
+                  "ST_AsGeoJSON(t.\"%s\", 6)::json, 'properties', ",
+                  c->key, c->geo);
+    sb_puts(&st->sql, "(SELECT row_to_json(j) FROM (SELECT ");
+    select_list(c, "t", p, st);
+    sb_puts(&st->sql, ") j)");
+    if (p->geojson) sb_putc(&st->sql, ')');
+    sb_printf(&st->sql, "::text FROM %s t WHERE ", c->view);
+    int k = param(st, p->key);
+    if (c->lookup)
+        sb_printf(&st->sql, "(t.\"%s\" = $%d OR t.\"%s\" @> ARRAY[kp_slugify($%d)])", c->key, k,
+                  c->lookup, k);
+    else if (strcmp(c->key_type, "uuid") == 0 && value_is_uuid(p->key))
+        sb_printf(&st->sql, "t.\"%s\" = $%d::uuid", c->key, k);
+    else if (c->alt_key && strcmp(c->key_type, "uuid") == 0)
+        sb_printf(&st->sql, "t.\"%s\" = $%d", c->alt_key, k);
+    else if (c->alt_key)
+        sb_printf(&st->sql, "(t.\"%s\" = $%d OR t.\"%s\" = $%d)", c->key, k, c->alt_key, k);
+    else
+        sb_printf(&st->sql, "t.\"%s\" = $%d", c->key, k);
+    if (c->has_public) sb_puts(&st->sql, " AND t._public");
+    sb_printf(&st->sql, " ORDER BY t.\"%s\" LIMIT 2", c->key);
+    return st->sql.failed ? -1 : 0;
+}
