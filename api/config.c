@@ -49,6 +49,8 @@ static const cfg_item items[] = {
      "the spec served at /openapi.json (default: MIGRATIONS_DIR/../openapi/openapi.json)"},
     {"DATA_DIR", CFG_STR, S(data_dir), "var", 0, 0, "folder for local state"},
     {"AUTO_MIGRATE", CFG_INT, S(auto_migrate), "1", 0, 1, "apply pending migrations at start"},
+    {"ADMIN_EMAIL", CFG_STR, S(admin_email), "admin@knutepunkt.local", 0, 0,
+     "e-mail of the first admin, created on first start"},
     {"CACHE_MAX_AGE", CFG_INT, S(cache_max_age_s), "30", 0, 86400,
      "Cache-Control max-age of public reads, seconds"},
 };

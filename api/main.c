@@ -1,5 +1,11 @@
-/* knutepunkt: the API server. `knutepunkt [serve]` migrates (AUTO_MIGRATE=1) and serves;
- * `knutepunkt migrate` only migrates; `knutepunkt --help` lists the settings. */
+/* knutepunkt: the API server.
+ *   knutepunkt [serve]                migrate (AUTO_MIGRATE=1), create the first admin, serve
+ *   knutepunkt migrate                only migrate
+ *   knutepunkt user-add EMAIL ROLE [CENTRE…]   create or reset a user; password on stdin
+ *   knutepunkt --help                 the settings */
+#include "auth/accounts.h"
+#include "auth/password.h"
+#include "auth/token.h"
 #include "config.h"
 #include "db/migrate.h"
 #include "db/pool.h"
@@ -14,14 +20,47 @@
 
 #define SHUTDOWN_GRACE_MS 10000
 
+static int user_add(const config *cfg, int argc, char **argv) {
+    if (argc < 4) {
+        fprintf(stderr, "usage: knutepunkt user-add EMAIL admin|editor [CENTRE-SLUG…] "
+                        "(password on standard input)\n");
+        return 2;
+    }
+    char password[PASSWORD_MAX_BYTES + 2];
+    if (!fgets(password, sizeof password, stdin)) {
+        fprintf(stderr, "no password on standard input\n");
+        return 2;
+    }
+    password[strcspn(password, "\r\n")] = '\0';
+    PGconn *pg = PQconnectdb(cfg->database_url);
+    char err[512];
+    int rc = PQstatus(pg) == CONNECTION_OK
+                 ? accounts_upsert(pg, argv[2], password, argv[3], (const char *const *)argv + 4,
+                                   argc - 4, err, sizeof err)
+                 : (snprintf(err, sizeof err, "%s", PQerrorMessage(pg)), -1);
+    PQfinish(pg);
+    if (rc != 0) fprintf(stderr, "user-add failed: %s\n", err);
+    return rc == 0 ? 0 : 1;
+}
+
+/* Without JWT_SECRET (development only) tokens are signed with a random key that lives as
+ * long as the process. */
+static int init_tokens(const config *cfg) {
+    if (cfg->jwt_secret) return token_init(cfg->jwt_secret, strlen(cfg->jwt_secret));
+    char key[72];
+    if (random_token(key, sizeof key, 48) != 0) return -1;
+    log_warn("JWT_SECRET is not set: using a random key; tokens end when the server stops");
+    return token_init(key, strlen(key));
+}
+
 int main(int argc, char **argv) {
     const char *cmd = argc > 1 ? argv[1] : "serve";
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-        printf("usage: knutepunkt [serve|migrate]\n\n");
+        printf("usage: knutepunkt [serve|migrate|user-add EMAIL ROLE [CENTRE…]]\n\n");
         config_print_help();
         return 0;
     }
-    if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0) {
+    if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0 && strcmp(cmd, "user-add") != 0) {
         fprintf(stderr, "unknown command %s (try --help)\n", cmd);
         return 2;
     }
@@ -33,18 +72,26 @@ int main(int argc, char **argv) {
         return 2;
     }
     log_init(strcmp(cfg.log_format, "json") == 0);
+    int rc = 1;
     int migrate_only = strcmp(cmd, "migrate") == 0;
     if (migrate_run(cfg.database_url, cfg.migrations_dir, migrate_only || cfg.auto_migrate, err,
                     sizeof err) != 0) {
         log_error("%s", err);
-        config_free(&cfg);
-        return 1;
+        goto out;
     }
     if (migrate_only) {
-        config_free(&cfg);
-        return 0;
+        rc = 0;
+        goto out;
     }
-    if (!cfg.jwt_secret) log_warn("JWT_SECRET is not set: tokens cannot be issued or checked");
+    if (strcmp(cmd, "user-add") == 0) {
+        rc = user_add(&cfg, argc, argv);
+        goto out;
+    }
+    if (init_tokens(&cfg) != 0) {
+        log_error("cannot set up token signing");
+        goto out;
+    }
+    accounts_bootstrap_admin(cfg.database_url, cfg.data_dir, cfg.admin_email);
     if (ops_load_openapi(cfg.openapi_path) != 0)
         log_warn("cannot read the OpenAPI document at %s", cfg.openapi_path);
 
@@ -60,9 +107,7 @@ int main(int argc, char **argv) {
                          cfg.statement_timeout_ms};
     if (db_pool_init(&pc) != 0 || server_start(&cfg) != 0) {
         db_pool_shutdown();
-        ops_free_openapi();
-        config_free(&cfg);
-        return 1;
+        goto out;
     }
     const char *search = db_search_flavour();
     if (!search || strcmp(search, "hunspell") != 0)
@@ -73,8 +118,11 @@ int main(int argc, char **argv) {
     log_info("%s received: finishing in-flight requests", sig == SIGINT ? "SIGINT" : "SIGTERM");
     server_stop(SHUTDOWN_GRACE_MS);
     db_pool_shutdown();
+    log_info("stopped");
+    rc = 0;
+out:
+    token_shutdown();
     ops_free_openapi();
     config_free(&cfg);
-    log_info("stopped");
-    return 0;
+    return rc;
 }

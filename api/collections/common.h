@@ -1,22 +1,45 @@
-/* Pieces every content collection shares; a descriptor lists its own fields and then these. */
+/* Pieces every content collection shares; a descriptor lists its own fields and then these.
+ * Fields are written with designated initializers: name, type and flags first, then what
+ * writing needs (column, limits, enum values, reference table). */
 #ifndef KP_COLLECTIONS_COMMON_H
 #define KP_COLLECTIONS_COMMON_H
 
 #include "model/collection.h"
 
+extern const char *const region_values[];
+extern const char *const status_values[];
+
+#define RO(n, t)                                                                                   \
+    { .name = n, .type = t, .flags = F_READONLY }
+#define TEXT(n, len, fl)                                                                           \
+    { .name = n, .type = FT_TEXT, .flags = (fl), .max_len = (len) }
+#define ENUM(n, vals, fl)                                                                          \
+    { .name = n, .type = FT_ENUM, .flags = (fl), .values = (vals) }
+#define TEXTS(n, items)                                                                            \
+    { .name = n, .type = FT_TEXT_ARRAY, .max_len = (items) }
+#define PDATE(n)                                                                                   \
+    { .name = n, .type = FT_PARTIAL_DATE }
+#define REF(n, col, table, key, embeds_coll, ids)                                                  \
+    {                                                                                              \
+        .name = n, .type = FT_REF, .column = col, .ref_table = table, .ref_key = key,              \
+        .embeds = embeds_coll, .embed_ids = ids                                                    \
+    }
+#define CENTRE_REF(n, col, ids) REF(n, col, "centre", "id", "centres", ids)
+#define MUNICIPALITY_REF                                                                           \
+    REF("municipality", "municipality_number", "municipality", "number", "municipalities",         \
+        "_municipality_number")
+
 #define ITEM_ID_FIELDS                                                                             \
-    {"id", FT_UUID, F_READONLY, NULL, NULL}, {                                                     \
-        "slug", FT_TEXT, 0, NULL, NULL                                                             \
+    RO("id", FT_UUID), {                                                                           \
+        .name = "slug", .type = FT_TEXT, .flags = F_SLUG, .max_len = 120                           \
     }
 
 #define ITEM_BOOKKEEPING_FIELDS                                                                    \
-    {"tags", FT_TAGS, 0, NULL, NULL}, {"status", FT_ENUM, 0, NULL, NULL},                          \
-        {"publish_at", FT_TIME, 0, NULL, NULL},                                                    \
-        {"owner_centre", FT_REF, F_READONLY, "centres", "_owner_centre_id"},                       \
-        {"version", FT_INT, F_READONLY, NULL, NULL},                                               \
-        {"created_at", FT_TIME, F_READONLY, NULL, NULL},                                           \
-        {"updated_at", FT_TIME, F_READONLY, NULL, NULL}, {                                         \
-        NULL, 0, 0, NULL, NULL                                                                     \
+    {.name = "tags", .type = FT_TAGS, .max_len = 30}, ENUM("status", status_values, 0),            \
+        {.name = "publish_at", .type = FT_TIME},                                                   \
+        CENTRE_REF("owner_centre", "owner_centre_id", "_owner_centre_id"), RO("version", FT_INT),  \
+        RO("created_at", FT_TIME), RO("updated_at", FT_TIME), {                                    \
+        .name = NULL                                                                               \
     }
 
 #define FILTER_TAG                                                                                 \
@@ -41,7 +64,5 @@
     }
 #define SORT_END                                                                                   \
     { NULL, NULL, NULL }
-
-extern const char *const region_values[];
 
 #endif

@@ -5,17 +5,17 @@ static const char *const kinds[] = {"conference", "workshop", "meeting", "gather
 
 static const field fields[] = {
     ITEM_ID_FIELDS,
-    {"name", FT_TEXT, 0, NULL, NULL},
-    {"subtitle", FT_TEXT, 0, NULL, NULL},
-    {"kind", FT_ENUM, 0, NULL, NULL},
-    {"starts", FT_PARTIAL_DATE, 0, NULL, NULL},
-    {"ends", FT_PARTIAL_DATE, 0, NULL, NULL},
-    {"place", FT_TEXT, 0, NULL, NULL},
-    {"municipality", FT_REF, 0, "municipalities", "_municipality_number"},
-    {"network", FT_REF, 0, "networks", "_network_id"},
-    {"organisers", FT_REFS, 0, NULL, NULL},
-    {"description", FT_TEXT, 0, NULL, NULL},
-    {"url", FT_TEXT, 0, NULL, NULL},
+    TEXT("name", 300, F_REQUIRED | F_NAME),
+    TEXT("subtitle", 300, 0),
+    ENUM("kind", kinds, F_REQUIRED),
+    PDATE("starts"),
+    PDATE("ends"),
+    TEXT("place", 200, 0),
+    MUNICIPALITY_REF,
+    REF("network", "network_id", "network", "id", "networks", "_network_id"),
+    {.name = "organisers", .type = FT_ORGANISERS, .join_table = "event"},
+    TEXT("description", 20000, 0),
+    TEXT("url", 500, F_URL),
     ITEM_BOOKKEEPING_FIELDS,
 };
 
@@ -49,4 +49,6 @@ const collection events_collection = {
     .searchable = 1,
     .has_public = 1,
     .has_updated_at = 1,
+    .table = "event",
+    .rule = RULE_CENTRE_CONTENT,
 };

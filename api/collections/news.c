@@ -2,15 +2,15 @@
 
 static const field fields[] = {
     ITEM_ID_FIELDS,
-    {"title", FT_TEXT, 0, NULL, NULL},
-    {"date", FT_PARTIAL_DATE, 0, NULL, NULL},
-    {"centre", FT_REF, 0, "centres", "_centre_id"},
-    {"summary", FT_TEXT, 0, NULL, NULL},
-    {"body", FT_TEXT, 0, NULL, NULL},
-    {"url", FT_TEXT, 0, NULL, NULL},
-    {"source", FT_TEXT, 0, NULL, NULL},
-    {"report", FT_REF, 0, "reports", "_report_id"},
-    {"event", FT_REF, 0, "events", "_event_id"},
+    TEXT("title", 300, F_REQUIRED | F_NAME),
+    {.name = "date", .type = FT_PARTIAL_DATE, .flags = F_REQUIRED},
+    CENTRE_REF("centre", "centre_id", "_centre_id"),
+    TEXT("summary", 5000, 0),
+    TEXT("body", 100000, 0),
+    TEXT("url", 500, F_URL),
+    TEXT("source", 300, 0),
+    REF("report", "report_id", "report", "id", "reports", "_report_id"),
+    REF("event", "event_id", "event", "id", "events", "_event_id"),
     ITEM_BOOKKEEPING_FIELDS,
 };
 
@@ -41,4 +41,6 @@ const collection news_collection = {
     .searchable = 1,
     .has_public = 1,
     .has_updated_at = 1,
+    .table = "news",
+    .rule = RULE_CENTRE_CONTENT,
 };

@@ -7,12 +7,12 @@ static const char *const kinds[] = {
 
 static const field fields[] = {
     ITEM_ID_FIELDS,
-    {"name", FT_TEXT, 0, NULL, NULL},
-    {"short_name", FT_TEXT, 0, NULL, NULL},
-    {"kind", FT_ENUM, 0, NULL, NULL},
-    {"description", FT_TEXT, 0, NULL, NULL},
-    {"website", FT_TEXT, 0, NULL, NULL},
-    {"municipality", FT_REF, 0, "municipalities", "_municipality_number"},
+    TEXT("name", 200, F_REQUIRED | F_NAME),
+    TEXT("short_name", 100, 0),
+    ENUM("kind", kinds, F_REQUIRED),
+    TEXT("description", 20000, 0),
+    TEXT("website", 500, F_URL),
+    MUNICIPALITY_REF,
     ITEM_BOOKKEEPING_FIELDS,
 };
 
@@ -37,4 +37,6 @@ const collection organisations_collection = {
     .searchable = 1,
     .has_public = 1,
     .has_updated_at = 1,
+    .table = "organisation",
+    .rule = RULE_ADMIN,
 };

@@ -4,16 +4,17 @@ static const char *const kinds[] = {"measure", "example", NULL};
 
 static const field fields[] = {
     ITEM_ID_FIELDS,
-    {"name", FT_TEXT, 0, NULL, NULL},
-    {"kind", FT_ENUM, 0, NULL, NULL},
-    {"description", FT_TEXT, 0, NULL, NULL},
-    {"url", FT_TEXT, 0, NULL, NULL},
-    {"link_text", FT_TEXT, 0, NULL, NULL},
-    {"municipality", FT_REF, 0, "municipalities", "_municipality_number"},
-    {"centre", FT_REF, 0, "centres", "_centre_id"},
-    {"organisation", FT_REF, 0, "organisations", "_organisation_id"},
-    {"network", FT_REF, 0, "networks", "_network_id"},
-    {"resource", FT_REF, 0, "resources", "_resource_id"},
+    TEXT("name", 300, F_REQUIRED | F_NAME),
+    ENUM("kind", kinds, F_REQUIRED),
+    TEXT("description", 20000, 0),
+    TEXT("url", 500, F_URL),
+    TEXT("link_text", 300, 0),
+    MUNICIPALITY_REF,
+    CENTRE_REF("centre", "centre_id", "_centre_id"),
+    REF("organisation", "organisation_id", "organisation", "id", "organisations",
+        "_organisation_id"),
+    REF("network", "network_id", "network", "id", "networks", "_network_id"),
+    REF("resource", "resource_id", "resource", "id", "resources", "_resource_id"),
     ITEM_BOOKKEEPING_FIELDS,
 };
 
@@ -41,4 +42,6 @@ const collection practices_collection = {
     .searchable = 1,
     .has_public = 1,
     .has_updated_at = 1,
+    .table = "practice",
+    .rule = RULE_CENTRE_CONTENT,
 };

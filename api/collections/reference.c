@@ -4,11 +4,8 @@
 static const char *const tag_kinds[] = {"recovery_factor", "chime", "core_task", "topic", NULL};
 
 static const field tag_fields[] = {
-    {"slug", FT_TEXT, F_READONLY, NULL, NULL},
-    {"name", FT_TEXT, F_READONLY, NULL, NULL},
-    {"kind", FT_ENUM, F_READONLY, NULL, NULL},
-    {"description", FT_TEXT, F_READONLY, NULL, NULL},
-    {NULL, 0, 0, NULL, NULL},
+    RO("slug", FT_TEXT),        RO("name", FT_TEXT), RO("kind", FT_ENUM),
+    RO("description", FT_TEXT), {.name = NULL},
 };
 static const filter tag_filters[] = {
     {"kind", FILTER_IN, "kind", NULL, NULL, NULL, tag_kinds, "kinds of tag"},
@@ -27,20 +24,20 @@ const collection tags_collection = {
 };
 
 static const field municipality_fields[] = {
-    {"number", FT_TEXT, F_READONLY, NULL, NULL},
-    {"slug", FT_TEXT, F_READONLY, NULL, NULL},
-    {"name", FT_TEXT, F_READONLY, NULL, NULL},
-    {"name_alt", FT_TEXT_ARRAY, F_READONLY, NULL, NULL},
-    {"name_alt_lang", FT_TEXT_ARRAY, F_READONLY, NULL, NULL},
-    {"name_official", FT_TEXT, F_READONLY, NULL, NULL},
-    {"county", FT_REF, F_READONLY, NULL, NULL},
-    {"region", FT_ENUM, F_READONLY, NULL, NULL},
-    {"admin_centre", FT_TEXT, F_READONLY, NULL, NULL},
-    {"location", FT_POINT, F_READONLY, NULL, NULL},
-    {"point_type", FT_ENUM, F_READONLY, NULL, NULL},
-    {"population", FT_INT, F_READONLY, NULL, NULL},
-    {"population_date", FT_DATE, F_READONLY, NULL, NULL},
-    {NULL, 0, 0, NULL, NULL},
+    RO("number", FT_TEXT),
+    RO("slug", FT_TEXT),
+    RO("name", FT_TEXT),
+    RO("name_alt", FT_TEXT_ARRAY),
+    RO("name_alt_lang", FT_TEXT_ARRAY),
+    RO("name_official", FT_TEXT),
+    RO("county", FT_REF),
+    RO("region", FT_ENUM),
+    RO("admin_centre", FT_TEXT),
+    RO("location", FT_POINT),
+    RO("point_type", FT_ENUM),
+    RO("population", FT_INT),
+    RO("population_date", FT_DATE),
+    {.name = NULL},
 };
 static const filter municipality_filters[] = {
     {"county", FILTER_REF, "_county_number", NULL, "county", "number", NULL, "counties"},

@@ -6,14 +6,15 @@ static const char *const kinds[] = {
 
 static const field fields[] = {
     ITEM_ID_FIELDS,
-    {"name", FT_TEXT, 0, NULL, NULL},
-    {"kind", FT_ENUM, 0, NULL, NULL},
-    {"description", FT_TEXT, 0, NULL, NULL},
-    {"url", FT_TEXT, 0, NULL, NULL},
-    {"authors", FT_TEXT_ARRAY, 0, NULL, NULL},
-    {"date", FT_PARTIAL_DATE, 0, NULL, NULL},
-    {"centre", FT_REF, 0, "centres", "_centre_id"},
-    {"organisation", FT_REF, 0, "organisations", "_organisation_id"},
+    TEXT("name", 300, F_REQUIRED | F_NAME),
+    ENUM("kind", kinds, F_REQUIRED),
+    TEXT("description", 20000, 0),
+    TEXT("url", 500, F_URL),
+    TEXTS("authors", 50),
+    PDATE("date"),
+    CENTRE_REF("centre", "centre_id", "_centre_id"),
+    REF("organisation", "organisation_id", "organisation", "id", "organisations",
+        "_organisation_id"),
     ITEM_BOOKKEEPING_FIELDS,
 };
 
@@ -40,4 +41,6 @@ const collection resources_collection = {
     .searchable = 1,
     .has_public = 1,
     .has_updated_at = 1,
+    .table = "resource",
+    .rule = RULE_CENTRE_CONTENT,
 };

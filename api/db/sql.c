@@ -98,11 +98,21 @@ static void cond_sql(const plan_cond *c, sql_stmt *st) {
     }
 }
 
+/* Drafts are visible to admins and to the editors of the owning centre only. */
+static void visibility(const read_plan *p, sql_stmt *st) {
+    if (!p->coll->has_public || p->viewer_all) return;
+    if (p->viewer_centres)
+        sb_printf(&st->sql, " AND (t._public OR t._owner_centre_id = ANY($%d::uuid[]))",
+                  param(st, p->viewer_centres));
+    else
+        sb_puts(&st->sql, " AND t._public");
+}
+
 /* WHERE … for a list (filters, visibility, search, proximity); the caller adds keyset. */
 static void where_sql(const read_plan *p, sql_stmt *st, const char *point, int qparam) {
     const collection *c = p->coll;
     sb_puts(&st->sql, " WHERE true");
-    if (c->has_public) sb_puts(&st->sql, " AND t._public");
+    visibility(p, st);
     for (int i = 0; i < p->nconds; i++)
         cond_sql(&p->conds[i], st);
     if (qparam)
@@ -198,7 +208,7 @@ int sql_item(const read_plan *p, sql_stmt *st) {
     select_list(c, "t", p, st);
     sb_puts(&st->sql, ") j)");
     if (p->geojson) sb_putc(&st->sql, ')');
-    sb_printf(&st->sql, "::text FROM %s t WHERE ", c->view);
+    sb_printf(&st->sql, "::text, %s FROM %s t WHERE ", c->table ? "t.version" : "NULL", c->view);
     int k = param(st, p->key);
     if (c->lookup)
         sb_printf(&st->sql, "(t.\"%s\" = $%d OR t.\"%s\" @> ARRAY[kp_slugify($%d)])", c->key, k,
@@ -211,7 +221,7 @@ int sql_item(const read_plan *p, sql_stmt *st) {
         sb_printf(&st->sql, "(t.\"%s\" = $%d OR t.\"%s\" = $%d)", c->key, k, c->alt_key, k);
     else
         sb_printf(&st->sql, "t.\"%s\" = $%d", c->key, k);
-    if (c->has_public) sb_puts(&st->sql, " AND t._public");
+    visibility(p, st);
     sb_printf(&st->sql, " ORDER BY t.\"%s\" LIMIT 2", c->key);
     return st->sql.failed ? -1 : 0;
 }

@@ -42,6 +42,9 @@ typedef struct read_plan {
     int limit;
     int geojson;
     const char *key; /* item reads: the path key */
+    /* who reads: anonymous readers see published items only */
+    int viewer_all;             /* admins see drafts too */
+    const char *viewer_centres; /* editors see their centres' drafts: uuid[] literal */
 } read_plan;
 
 typedef struct sql_stmt {
@@ -57,7 +60,8 @@ void sql_stmt_cleanup(sql_stmt *st);
 int sql_list(const read_plan *p, sql_stmt *out);
 /* SELECT count(*) with the same filters, no keyset. */
 int sql_count(const read_plan *p, sql_stmt *out);
-/* One item by key: rows of (item json); two rows mean the key is ambiguous. */
+/* One item by key: rows of (item json, version or NULL); two rows mean the key is
+ * ambiguous. */
 int sql_item(const read_plan *p, sql_stmt *out);
 /* Name of the sort column as it appears in a cursor ("name", "-date", "rank", "distance"). */
 const char *sql_sort_label(const read_plan *p);

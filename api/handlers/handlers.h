@@ -16,6 +16,29 @@ void ops_free_openapi(void);
 int items_list(req_ctx *ctx);
 int items_get(req_ctx *ctx);
 
+/* handlers/write.c: generic writes */
+int items_create(req_ctx *ctx);
+int items_patch(req_ctx *ctx);
+int items_delete(req_ctx *ctx);
+
+/* handlers/history.c */
+int changes_feed(req_ctx *ctx);
+int items_revisions(req_ctx *ctx);
+
+/* handlers/auth.c */
+int auth_token(req_ctx *ctx);
+int auth_refresh(req_ctx *ctx);
+int auth_logout(req_ctx *ctx);
+int auth_me(req_ctx *ctx);
+int auth_change_password(req_ctx *ctx);
+
+/* handlers/users.c */
+int users_list(req_ctx *ctx);
+int users_get(req_ctx *ctx);
+int users_create(req_ctx *ctx);
+int users_patch(req_ctx *ctx);
+int users_delete(req_ctx *ctx);
+
 /* handlers/geo.c */
 int geo_nearest_centres(req_ctx *ctx);
 

@@ -1,4 +1,5 @@
 /* List and get, generic over every collection descriptor. */
+#include "auth/identity.h"
 #include "db/pgerr.h"
 #include "db/pool.h"
 #include "handlers/handlers.h"
@@ -73,6 +74,8 @@ int run_list(req_ctx *ctx, read_plan *p, int want_count) {
                     "the database is busy or unreachable; try again shortly");
         goto done;
     }
+    if (auth_identify(ctx, db) != 0) goto done;
+    plan_set_viewer(p, &ctx->who);
     if (p->near_municipality && resolve_municipality(ctx, db, p, number) != 0) goto done;
     if (sql_list(p, &st) != 0) {
         problem_set(&ctx->prob, 400, "bad-parameter", "the request is too complex");
@@ -130,7 +133,7 @@ int run_list(req_ctx *ctx, read_plan *p, int want_count) {
         goto done;
     }
     respond_body(ctx, 200, p->geojson ? "application/geo+json" : "application/json", body.data,
-                 body.len, RESPOND_PUBLIC);
+                 body.len, NULL, RESPOND_PUBLIC);
     rc = 0;
 done:
     db_release(db);
@@ -169,6 +172,11 @@ int items_get(req_ctx *ctx) {
                     "the database is busy or unreachable; try again shortly");
         goto done;
     }
+    if (auth_identify(ctx, db) != 0) {
+        db_release(db);
+        goto done;
+    }
+    plan_set_viewer(&p, &ctx->who);
     sql_item(&p, &st);
     r = db_exec(db, sb_str(&st.sql), st.nparams, st.params, 1);
     db_release(db);
@@ -186,7 +194,8 @@ int items_get(req_ctx *ctx) {
         goto done;
     }
     respond_body(ctx, 200, p.geojson ? "application/geo+json" : "application/json",
-                 PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0), RESPOND_PUBLIC);
+                 PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0), PQgetvalue(r, 0, 1),
+                 RESPOND_PUBLIC);
     rc = 0;
 done:
     PQclear(r);

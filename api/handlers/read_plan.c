@@ -319,3 +319,11 @@ int plan_item_from_query(req_ctx *ctx, read_plan *p) {
     if (parse_shape(ctx, p) || parse_format(ctx, p)) return -1;
     return query_reject_unused(&ctx->q, &ctx->prob);
 }
+
+void plan_set_viewer(read_plan *p, const identity *who) {
+    if (!who->present) return;
+    if (who->admin)
+        p->viewer_all = 1;
+    else
+        p->viewer_centres = who->centres;
+}

@@ -17,6 +17,8 @@
 int plan_list_from_query(req_ctx *ctx, read_plan *p, int *want_count);
 /* Parameters for one item: fields, include, format. */
 int plan_item_from_query(req_ctx *ctx, read_plan *p);
+/* Anonymous readers see published items; admins everything; editors their centres' drafts. */
+void plan_set_viewer(read_plan *p, const identity *who);
 /* Runs a planned list and writes the response. */
 int run_list(req_ctx *ctx, read_plan *p, int want_count);
 

@@ -12,6 +12,20 @@
 
 #define CTX_MAX_SEGMENTS 8
 
+/* Who is asking: filled by auth_identify() from a Bearer token. */
+typedef struct identity {
+    int present; /* a valid token was given */
+    int admin;
+    char user_id[40];
+    char role[16];
+    char centres[2048]; /* the editor's centres as a PostgreSQL uuid[] literal: {a,b} */
+    int ncentres;
+    char first_centre[40];
+    char jti[40];
+    char fam[40];
+    long exp;
+} identity;
+
 typedef struct req_ctx {
     const struct _u_request *req;
     struct _u_response *resp;
@@ -29,6 +43,8 @@ typedef struct req_ctx {
     struct timespec t0;
     problem prob;
     size_t bytes_out;
+    identity who;
+    int identified; /* auth_identify() ran */
 } req_ctx;
 
 /* A handler sets a response and returns 0, or records ctx->prob and returns -1. */

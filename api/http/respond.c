@@ -9,12 +9,31 @@ void respond_header(req_ctx *ctx, const char *name, const char *value) {
     u_map_put(ctx->resp->map_header, name, value);
 }
 
-void etag_of(const char *body, size_t len, char out[24]) {
+void etag_of(const char *body, size_t len, const char *version, char out[48]) {
     /* FNV-1a 64: the ETag only has to change when the bytes change. */
     uint64_t h = 1469598103934665603ULL;
     for (size_t i = 0; i < len; i++)
         h = (h ^ (unsigned char)body[i]) * 1099511628211ULL;
-    snprintf(out, 24, "\"%016llx\"", (unsigned long long)h);
+    if (version && *version)
+        snprintf(out, 48, "\"%.12s-%016llx\"", version, (unsigned long long)h);
+    else
+        snprintf(out, 48, "\"%016llx\"", (unsigned long long)h);
+}
+
+long if_match_version(req_ctx *ctx) {
+    const char *h = u_map_get_case(ctx->req->map_header, "If-Match");
+    if (!h) return -1;
+    while (*h == ' ')
+        h++;
+    if (strcmp(h, "*") == 0) return -2;
+    if (strncmp(h, "W/", 2) == 0) h += 2;
+    if (*h != '"') return -3;
+    h++;
+    long v = 0;
+    int digits = 0;
+    for (; *h >= '0' && *h <= '9' && digits < 10; h++, digits++)
+        v = v * 10 + (*h - '0');
+    return digits && *h == '-' ? v : -3;
 }
 
 /* If-None-Match: "*" or a comma list of (possibly weak) tags. */
@@ -37,17 +56,18 @@ static int none_match(const char *header, const char *etag) {
 }
 
 int respond_body(req_ctx *ctx, int status, const char *ct, const char *body, size_t len,
-                 unsigned flags) {
-    char etag[24];
-    etag_of(body, len, etag);
+                 const char *version, unsigned flags) {
+    char etag[48];
+    etag_of(body, len, version, etag);
     respond_header(ctx, "ETag", etag);
-    if (flags & RESPOND_PUBLIC) {
+    if ((flags & RESPOND_PUBLIC) && !ctx->who.present) {
         char cc[64];
         snprintf(cc, sizeof cc, "public, max-age=%d", ctx->cfg->cache_max_age_s);
         respond_header(ctx, "Cache-Control", cc);
         respond_header(ctx, "Vary", "Accept, Origin");
     } else {
-        respond_header(ctx, "Cache-Control", "no-store");
+        /* what an editor sees may include drafts: never in a shared cache */
+        respond_header(ctx, "Cache-Control", "private, no-store");
     }
     const char *inm = u_map_get_case(ctx->req->map_header, "If-None-Match");
     if (status == 200 && none_match(inm, etag)) {
@@ -62,7 +82,7 @@ int respond_body(req_ctx *ctx, int status, const char *ct, const char *body, siz
 }
 
 int respond_json(req_ctx *ctx, int status, const char *body, size_t len, unsigned flags) {
-    return respond_body(ctx, status, "application/json", body, len, flags);
+    return respond_body(ctx, status, "application/json", body, len, NULL, flags);
 }
 
 int respond_empty(req_ctx *ctx, int status) {

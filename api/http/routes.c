@@ -1,5 +1,6 @@
 /* The route table. Patterns are path segments; "{collection}" matches any registered
- * collection and "{key}" any single segment. Add a row here for a new endpoint. */
+ * collection, "{writable}" one that has a table to write, and "{key}" any single segment.
+ * Literal routes come first. Add a row here for a new endpoint. */
 #include "http/routes.h"
 
 #include "handlers/handlers.h"
@@ -18,9 +19,24 @@ static const route routes[] = {
     {"GET", "/readyz", ops_readyz},
     {"GET", "/openapi.json", ops_openapi},
     {"GET", "/v1", ops_index},
+    {"POST", "/v1/auth/token", auth_token},
+    {"POST", "/v1/auth/refresh", auth_refresh},
+    {"POST", "/v1/auth/logout", auth_logout},
+    {"GET", "/v1/me", auth_me},
+    {"POST", "/v1/me/password", auth_change_password},
+    {"GET", "/v1/users", users_list},
+    {"POST", "/v1/users", users_create},
+    {"GET", "/v1/users/{key}", users_get},
+    {"PATCH", "/v1/users/{key}", users_patch},
+    {"DELETE", "/v1/users/{key}", users_delete},
+    {"GET", "/v1/changes", changes_feed},
     {"GET", "/v1/municipalities/{key}/nearest-centres", geo_nearest_centres},
     {"GET", "/v1/{collection}", items_list},
+    {"POST", "/v1/{writable}", items_create},
     {"GET", "/v1/{collection}/{key}", items_get},
+    {"PATCH", "/v1/{writable}/{key}", items_patch},
+    {"DELETE", "/v1/{writable}/{key}", items_delete},
+    {"GET", "/v1/{writable}/{key}/revisions", items_revisions},
     {NULL, NULL, NULL},
 };
 
@@ -34,9 +50,9 @@ static int match(const char *pattern, req_ctx *ctx, const collection **coll, con
     *key = NULL;
     for (char *tok = strtok_r(buf, "/", &save); tok; tok = strtok_r(NULL, "/", &save), i++) {
         if (i >= ctx->nseg) return 0;
-        if (strcmp(tok, "{collection}") == 0) {
+        if (strcmp(tok, "{collection}") == 0 || strcmp(tok, "{writable}") == 0) {
             *coll = collection_find(ctx->seg[i]);
-            if (!*coll) return 0;
+            if (!*coll || (tok[1] == 'w' && !(*coll)->table)) return 0;
         } else if (strcmp(tok, "{key}") == 0) {
             *key = ctx->seg[i];
         } else if (strcmp(tok, ctx->seg[i]) != 0) {

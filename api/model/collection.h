@@ -21,10 +21,25 @@ typedef enum field_type {
     FT_TAGS,         /* array of tag slugs */
     FT_TEXT_ARRAY,
     FT_JSON,
-    FT_POINT, /* {"lat","lon"} */
+    FT_POINT,        /* {"lat","lon"} */
+    FT_ORGANISERS,   /* [{"type":"centre"|"organisation","id","slug","name"}] */
+    FT_CONTACT,      /* {"name","role","phone","email"} over contact_* columns */
+    FT_SERVICE_AREA, /* {"counties":[…],"municipalities":[…]} over two text[] columns */
 } field_type;
 
 #define F_READONLY (1u << 0) /* computed or bookkeeping: never accepted in a body */
+#define F_REQUIRED (1u << 1) /* must be given on create, may not be patched to null */
+#define F_SLUG     (1u << 2) /* the item's slug: [a-z0-9-], generated from the name if absent */
+#define F_URL      (1u << 3) /* text that must be an http(s) URL */
+#define F_EMAIL    (1u << 4) /* text that must be an e-mail address */
+#define F_NAME     (1u << 5) /* the item's display name (slugs are made from it) */
+
+typedef enum json_shape {
+    JS_ANY,
+    JS_OPENING_HOURS,    /* [{"day":"mon".."sun","opens":"HH:MM","closes":"HH:MM"}] */
+    JS_HOURS_EXCEPTIONS, /* [{"date":"YYYY-MM-DD","closed":bool,"opens","closes","note"}] */
+    JS_GROUP_WORK,       /* [{"round":int,"question":str,"findings":[str]}] */
+} json_shape;
 
 typedef struct field {
     const char *name; /* JSON name, equal to the view column */
@@ -32,6 +47,15 @@ typedef struct field {
     unsigned flags;
     const char *embeds;    /* include=<name> embeds items of this collection */
     const char *embed_ids; /* hidden view column with the referenced id(s) */
+    /* writing */
+    const char *column;        /* table column; NULL: the JSON name */
+    int max_len;               /* text: characters; arrays: items (0: defaults) */
+    const char *const *values; /* FT_ENUM: allowed values, NULL-terminated */
+    const char *ref_table;     /* FT_REF/FT_REFS: table of the referenced items */
+    const char *ref_key;       /* its key column ("id", "number") */
+    const char *join_table;    /* FT_REFS: link table (self column = <table>_id) */
+    const char *join_column;   /* FT_REFS: link table's column for the other side */
+    json_shape shape;          /* FT_JSON */
 } field;
 
 typedef enum filter_kind {
@@ -60,6 +84,15 @@ typedef struct sort_key {
     const char *type; /* SQL type of expr, for the keyset cursor cast */
 } sort_key;
 
+/* Who may write a collection (besides admins, who may write everything). */
+typedef enum publish_rule {
+    RULE_READ_ONLY,      /* nobody writes through the API */
+    RULE_ADMIN,          /* admins only */
+    RULE_CENTRE_CONTENT, /* editors create and change items owned by their centre(s) */
+    RULE_CENTRE_RECORD,  /* editors change their own centre's record (and its units) */
+    RULE_NETWORK,        /* editors change networks their centre organises or owns */
+} publish_rule;
+
 typedef struct collection {
     const char *name;      /* URL segment: /v1/<name> */
     const char *view;      /* api_<name> */
@@ -75,6 +108,9 @@ typedef struct collection {
     int has_updated_at;    /* updated_since= */
     const char *geo;       /* hidden geography column, or NULL */
     const char *lookup;    /* hidden text[] column of alternative keys, or NULL */
+    /* writing; table NULL: read-only collection */
+    const char *table;
+    publish_rule rule;
 } collection;
 
 /* The registry (model/registry.c). */
