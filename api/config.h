@@ -25,7 +25,9 @@ typedef struct config {
     char *data_dir;
     int auto_migrate;
     int cache_max_age_s; /* Cache-Control max-age for public reads */
-    char *admin_email;   /* the first admin, created on first start */
+    int cache_max_bytes; /* in-process response cache; 0 turns it off */
+    int cache_ttl_ms;
+    char *admin_email; /* the first admin, created on first start */
 } config;
 
 /* Fills cfg from the environment. On a bad value writes a message to err and returns -1. */

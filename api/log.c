@@ -1,6 +1,7 @@
 #include "log.h"
 
 #include "core/strbuf.h"
+#include "http/query.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -106,10 +107,10 @@ static void round_near(const char *v, size_t n, strbuf *sb) {
     sb_printf(sb, "%.1f,%.1f", lat, lon);
 }
 
-void log_redact_query(const char *query, char *out, size_t outlen) {
+void log_redact_query(const char *raw, char *out, size_t outlen) {
     strbuf sb;
     sb_init(&sb, outlen);
-    const char *p = query;
+    const char *p = raw;
     int first = 1;
     while (p && *p) {
         const char *amp = strchr(p, '&');
@@ -121,17 +122,19 @@ void log_redact_query(const char *query, char *out, size_t outlen) {
         if (!first) sb_putc(&sb, '&');
         first = 0;
         sb_append(&sb, p, klen > 64 ? 64 : klen);
+        /* compare the key as the server reads it: %71 is q */
+        char *key = url_decode(p, klen, 1);
         if (eq) {
             sb_putc(&sb, '=');
-            if (klen == 4 && strncmp(p, "near", 4) == 0)
+            if (key && strcmp(key, "near") == 0)
                 round_near(val, vlen, &sb);
-            else if ((klen == 1 && p[0] == 'q') ||
-                     (klen == 12 && strncmp(p, "access_token", 12) == 0) ||
-                     (klen == 5 && strncmp(p, "token", 5) == 0))
+            else if (!key || strcmp(key, "q") == 0 || strcmp(key, "access_token") == 0 ||
+                     strcmp(key, "token") == 0 || strcmp(key, "password") == 0)
                 sb_printf(&sb, "[%zu chars]", vlen);
             else
                 sb_append(&sb, val, vlen > 128 ? 128 : vlen);
         }
+        free(key);
         p = amp ? amp + 1 : NULL;
     }
     snprintf(out, outlen, "%s", sb.failed ? "[long query]" : sb_str(&sb));

@@ -26,8 +26,8 @@ void log_access(const access_entry *e);
 
 /* Client address truncated to its /24 (IPv4) or /48 (IPv6) network. */
 void log_truncate_address(const struct sockaddr *sa, char *out, size_t outlen);
-/* Query string made safe to log: near= rounded to one decimal, q= replaced by its length,
- * anything token-like dropped. Writes at most outlen-1 bytes. */
+/* Query string made safe to log: near= rounded to one decimal; the values of q=, tokens and
+ * keys that do not decode are replaced by their length. Writes at most outlen-1 bytes. */
 void log_redact_query(const char *query, char *out, size_t outlen);
 
 #endif

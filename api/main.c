@@ -6,6 +6,7 @@
 #include "auth/accounts.h"
 #include "auth/password.h"
 #include "auth/token.h"
+#include "cache/cache.h"
 #include "config.h"
 #include "db/migrate.h"
 #include "db/pool.h"
@@ -105,8 +106,11 @@ int main(int argc, char **argv) {
 
     db_pool_config pc = {cfg.database_url, cfg.db_pool_size, cfg.db_acquire_ms,
                          cfg.statement_timeout_ms};
+    if (cache_init(cfg.database_url, (size_t)cfg.cache_max_bytes, cfg.cache_ttl_ms) != 0)
+        log_warn("the response cache could not start; serving without it");
     if (db_pool_init(&pc) != 0 || server_start(&cfg) != 0) {
         db_pool_shutdown();
+        cache_shutdown();
         goto out;
     }
     const char *search = db_search_flavour();
@@ -118,6 +122,7 @@ int main(int argc, char **argv) {
     log_info("%s received: finishing in-flight requests", sig == SIGINT ? "SIGINT" : "SIGTERM");
     server_stop(SHUTDOWN_GRACE_MS);
     db_pool_shutdown();
+    cache_shutdown();
     log_info("stopped");
     rc = 0;
 out:

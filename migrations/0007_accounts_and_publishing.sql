@@ -129,3 +129,24 @@ BEGIN
     END LOOP;
     RETURN base || '-' || substr(md5(random()::text), 1, 8);
 END $$;
+
+-- Every change to what readers can see tells the API instances to drop their response
+-- caches (LISTEN kp_cache), whoever made it: the API, another instance, or psql.
+CREATE FUNCTION kp_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('kp_cache', '');
+    RETURN NULL;
+END $$;
+
+DO $$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['organisation', 'centre', 'network', 'report', 'resource',
+        'practice', 'news', 'event', 'tag', 'municipality', 'county', 'change', 'tombstone',
+        'network_organiser_centre', 'network_organiser_organisation', 'network_member_centre',
+        'report_organiser_centre', 'report_organiser_organisation', 'report_centre_present',
+        'event_organiser_centre', 'event_organiser_organisation'] LOOP
+        EXECUTE format('CREATE TRIGGER %I_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE '
+                       'ON %I FOR EACH STATEMENT EXECUTE FUNCTION kp_notify_change()', t, t);
+    END LOOP;
+END $$;

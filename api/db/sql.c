@@ -119,8 +119,8 @@ static void where_sql(const read_plan *p, sql_stmt *st, const char *point, int q
         sb_printf(&st->sql, " AND t._search @@ websearch_to_tsquery('kp_norwegian', $%d)", qparam);
     if (p->updated_since)
         sb_printf(&st->sql, " AND t.updated_at >= $%d::timestamptz", param(st, p->updated_since));
+    if (p->near) sb_printf(&st->sql, " AND t.\"%s\" IS NOT NULL", c->geo);
     if (point) {
-        sb_printf(&st->sql, " AND t.\"%s\" IS NOT NULL", c->geo);
         if (p->radius_m[0])
             sb_printf(&st->sql, " AND ST_DWithin(t.\"%s\", %s, $%d::float8)", c->geo, point,
                       param(st, p->radius_m));
@@ -190,7 +190,8 @@ int sql_list(const read_plan *p, sql_stmt *st) {
 int sql_count(const read_plan *p, sql_stmt *st) {
     char point[512] = "";
     int qparam = p->q ? param(st, p->q) : 0;
-    if (p->near) point_expr(p, st, point, sizeof point);
+    /* the point matters to a count only through a radius */
+    if (p->near && p->radius_m[0]) point_expr(p, st, point, sizeof point);
     sb_printf(&st->sql, "SELECT count(*) FROM %s t", p->coll->view);
     where_sql(p, st, point[0] ? point : NULL, qparam);
     return st->sql.failed ? -1 : 0;

@@ -41,7 +41,8 @@ typedef struct read_plan {
     char after_key[128];
     int limit;
     int geojson;
-    const char *key; /* item reads: the path key */
+    int include_deleted; /* with updated_since: also list tombstones */
+    const char *key;     /* item reads: the path key */
     /* who reads: anonymous readers see published items only */
     int viewer_all;             /* admins see drafts too */
     const char *viewer_centres; /* editors see their centres' drafts: uuid[] literal */

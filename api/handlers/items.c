@@ -65,7 +65,7 @@ int run_list(req_ctx *ctx, read_plan *p, int want_count) {
     strbuf body, link;
     sb_init(&body, BODY_MAX);
     sb_init(&link, 8192);
-    PGresult *r = NULL, *cr = NULL;
+    PGresult *r = NULL, *cr = NULL, *dr = NULL;
     char number[8];
     db_conn *db = db_acquire();
     if (!db) {
@@ -91,6 +91,18 @@ int run_list(req_ctx *ctx, read_plan *p, int want_count) {
         cr = db_exec(db, sb_str(&cst.sql), cst.nparams, cst.params, 1);
         if (!db_ok(cr)) {
             pgerr_problem(&ctx->prob, cr);
+            goto done;
+        }
+    }
+    if (p->include_deleted) {
+        const char *dp[2] = {p->coll->name, p->updated_since};
+        dr = db_exec(db,
+                     "SELECT coalesce(json_agg(json_build_object('id', item_id, 'slug', slug, "
+                     "'deleted_at', deleted_at) ORDER BY deleted_at, item_id), '[]')::text "
+                     "FROM tombstone WHERE collection = $1 AND deleted_at >= $2::timestamptz",
+                     2, dp, 1);
+        if (!db_ok(dr)) {
+            pgerr_problem(&ctx->prob, dr);
             goto done;
         }
     }
@@ -127,6 +139,10 @@ int run_list(req_ctx *ctx, read_plan *p, int want_count) {
         sb_puts(&body, "null");
     }
     if (cr) sb_printf(&body, ",\"total\":%s", PQgetvalue(cr, 0, 0));
+    if (dr) {
+        sb_puts(&body, ",\"deleted\":");
+        sb_append(&body, PQgetvalue(dr, 0, 0), (size_t)PQgetlength(dr, 0, 0));
+    }
     sb_putc(&body, '}');
     if (body.failed) {
         problem_set(&ctx->prob, 400, "too-large", "the answer is too large; ask for fewer items");
@@ -139,6 +155,7 @@ done:
     db_release(db);
     PQclear(r);
     PQclear(cr);
+    PQclear(dr);
     sb_cleanup(&body);
     sb_cleanup(&link);
     sql_stmt_cleanup(&st);

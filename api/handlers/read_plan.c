@@ -288,6 +288,16 @@ int plan_list_from_query(req_ctx *ctx, read_plan *p, int *want_count) {
                                      "updated_since must be an RFC 3339 date-time, e.g. "
                                      "2026-01-31T12:00:00Z");
     }
+    if (c->table) {
+        const char *del = query_get(&ctx->q, "include_deleted");
+        if (del && strcmp(del, "true") != 0 && strcmp(del, "false") != 0)
+            return problem_bad_param(&ctx->prob, "include_deleted",
+                                     "include_deleted must be true or false");
+        p->include_deleted = del && strcmp(del, "true") == 0;
+        if (p->include_deleted && !p->updated_since)
+            return problem_bad_param(&ctx->prob, "include_deleted",
+                                     "include_deleted needs updated_since");
+    }
     const char *count = query_get(&ctx->q, "count");
     if (count && strcmp(count, "exact") != 0)
         return problem_bad_param(&ctx->prob, "count", "count must be \"exact\"");

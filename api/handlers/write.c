@@ -2,6 +2,7 @@
  * also records a revision and a change-feed row, so an acknowledged write is complete and a
  * failed one leaves nothing behind. */
 #include "auth/identity.h"
+#include "cache/cache.h"
 #include "db/pgerr.h"
 #include "db/pool.h"
 #include "db/sql.h"
@@ -77,11 +78,22 @@ static int begin(req_ctx *ctx, db_conn *db) {
     return ok ? 0 : -1;
 }
 
+/* Commits, then makes sure no cache of any instance still serves the old answer before
+ * the client hears 2xx. */
 static int commit(req_ctx *ctx, db_conn *db) {
+    char payload[48];
+    cache_write_payload(payload, sizeof payload);
+    const char *p[1] = {payload};
+    PGresult *n = db_exec(db, "SELECT pg_notify('kp_cache', $1)", 1, p, 0);
+    int ok = db_ok(n);
+    if (!ok) pgerr_problem(&ctx->prob, n);
+    PQclear(n);
+    if (!ok) return -1;
     PGresult *r = db_exec_once(db, "COMMIT", 0, NULL);
-    int ok = db_ok(r) && PQtransactionStatus(db_pg(db)) == PQTRANS_IDLE;
+    ok = db_ok(r) && PQtransactionStatus(db_pg(db)) == PQTRANS_IDLE;
     if (!ok) pgerr_problem(&ctx->prob, r);
     PQclear(r);
+    if (ok) cache_after_write(payload);
     return ok ? 0 : -1;
 }
 
@@ -245,12 +257,19 @@ static int record_write(req_ctx *ctx, db_conn *db, write_set *ws, const char *id
                     4, ch, NULL) != 0)
             return -1;
     }
-    if (strcmp(action, "delete") == 0) {
+    /* Syncing clients learn about items that left the public view: deleted or unpublished. */
+    if (strcmp(action, "delete") == 0 || (was_public && !is_public)) {
         const char *tb[3] = {c->name, id, slug};
         if (exec_ok(ctx, db,
                     "INSERT INTO tombstone (collection, item_id, slug) VALUES ($1, $2::uuid, $3) "
                     "ON CONFLICT (collection, item_id) DO UPDATE SET deleted_at = now()",
                     3, tb, NULL) != 0)
+            return -1;
+    }
+    if (is_public) {
+        const char *tb[2] = {c->name, id};
+        if (exec_ok(ctx, db, "DELETE FROM tombstone WHERE collection = $1 AND item_id = $2::uuid",
+                    2, tb, NULL) != 0)
             return -1;
     }
     return 0;

@@ -7,6 +7,7 @@
 #include "http/query.h"
 #include "model/collection.h"
 
+#include <stdint.h>
 #include <time.h>
 #include <ulfius.h>
 
@@ -44,7 +45,9 @@ typedef struct req_ctx {
     problem prob;
     size_t bytes_out;
     identity who;
-    int identified; /* auth_identify() ran */
+    int identified;  /* auth_identify() ran */
+    char *cache_key; /* set when the answer may be cached (owned) */
+    uint64_t cache_gen;
 } req_ctx;
 
 /* A handler sets a response and returns 0, or records ctx->prob and returns -1. */

@@ -44,12 +44,25 @@ const char *problem_title(int status) {
     }
 }
 
+/* snprintf may cut a multi-byte character in half; JSON would then refuse the string. */
+static void trim_utf8(char *s) {
+    size_t n = strlen(s);
+    size_t start = n;
+    while (start > 0 && ((unsigned char)s[start - 1] & 0xC0) == 0x80)
+        start--;
+    if (start == 0) return;
+    unsigned char lead = (unsigned char)s[start - 1];
+    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (n - (start - 1) < need) s[start - 1] = '\0';
+}
+
 static int vset(problem *p, int status, const char *type, const char *fmt, va_list ap) {
     if (p->status) return -1;
     p->status = status;
     p->type = type;
     snprintf(p->title, sizeof p->title, "%s", problem_title(status));
     vsnprintf(p->detail, sizeof p->detail, fmt, ap);
+    trim_utf8(p->detail);
     return -1;
 }
 
@@ -68,6 +81,7 @@ int problem_bad_param(problem *p, const char *param, const char *fmt, ...) {
     vset(p, 400, "bad-parameter", fmt, ap);
     va_end(ap);
     snprintf(p->parameter, sizeof p->parameter, "%s", param);
+    trim_utf8(p->parameter);
     problem_add_error(p, param, p->detail);
     return -1;
 }

@@ -1,5 +1,7 @@
 #include "http/respond.h"
 
+#include "cache/cache.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +79,9 @@ int respond_body(req_ctx *ctx, int status, const char *ct, const char *body, siz
     }
     respond_header(ctx, "Content-Type", ct);
     ulfius_set_binary_body_response(ctx->resp, (unsigned)status, body, len);
+    if (ctx->cache_key && status == 200 && (flags & RESPOND_PUBLIC) && !ctx->who.present)
+        cache_put(ctx->cache_key, ctx->cache_gen, ct, body, len, etag,
+                  u_map_get(ctx->resp->map_header, "Link"));
     ctx->bytes_out = len;
     return 0;
 }
@@ -119,4 +124,22 @@ void respond_problem(req_ctx *ctx) {
         ulfius_set_empty_body_response(ctx->resp, (unsigned)p->status);
     }
     free(body);
+}
+
+int respond_cached(req_ctx *ctx, const cache_hit *hit) {
+    char cc[64];
+    snprintf(cc, sizeof cc, "public, max-age=%d", ctx->cfg->cache_max_age_s);
+    respond_header(ctx, "ETag", hit->etag);
+    respond_header(ctx, "Cache-Control", cc);
+    respond_header(ctx, "Vary", "Accept, Origin");
+    if (hit->link[0]) respond_header(ctx, "Link", hit->link);
+    if (none_match(u_map_get_case(ctx->req->map_header, "If-None-Match"), hit->etag)) {
+        ulfius_set_empty_body_response(ctx->resp, 304);
+        ctx->bytes_out = 0;
+        return 0;
+    }
+    respond_header(ctx, "Content-Type", hit->content_type);
+    ulfius_set_binary_body_response(ctx->resp, 200, hit->body, hit->len);
+    ctx->bytes_out = hit->len;
+    return 0;
 }

@@ -2,6 +2,7 @@
 #ifndef KP_HTTP_RESPOND_H
 #define KP_HTTP_RESPOND_H
 
+#include "cache/cache.h"
 #include "http/context.h"
 
 #include <stddef.h>
@@ -17,6 +18,8 @@ int respond_body(req_ctx *ctx, int status, const char *ct, const char *body, siz
 long if_match_version(req_ctx *ctx);
 int respond_json(req_ctx *ctx, int status, const char *body, size_t len, unsigned flags);
 int respond_empty(req_ctx *ctx, int status);
+/* Answers from the response cache (304 when If-None-Match matches). */
+int respond_cached(req_ctx *ctx, const cache_hit *hit);
 /* Renders ctx->prob. */
 void respond_problem(req_ctx *ctx);
 /* Sets a response header. */

@@ -4,9 +4,11 @@
  * query parsing. */
 #include "http/server.h"
 
+#include "cache/cache.h"
 #include "http/context.h"
 #include "http/respond.h"
 #include "http/routes.h"
+#include "core/strbuf.h"
 #include "log.h"
 
 #include <arpa/inet.h>
@@ -125,8 +127,60 @@ static int preflight(req_ctx *ctx) {
     return respond_empty(ctx, 204);
 }
 
+/* The cache key: path, the query parameters in sorted order, and the representation. */
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *cache_key_of(req_ctx *ctx) {
+    const char *url = ctx->req->http_url;
+    if (!url || strncmp(url, "/v1/", 4) != 0 || strlen(url) > 2048) return NULL;
+    const char *qm = strchr(url, '?');
+    size_t plen = qm ? (size_t)(qm - url) : strlen(url);
+    char *parts[QUERY_MAX_PARAMS + 1];
+    int n = 0;
+    char *qs = qm ? strdup(qm + 1) : NULL;
+    char *save = NULL;
+    for (char *t = qs ? strtok_r(qs, "&", &save) : NULL; t && n <= QUERY_MAX_PARAMS;
+         t = strtok_r(NULL, "&", &save))
+        parts[n++] = t;
+    if (n > QUERY_MAX_PARAMS) { /* answered 400 anyway */
+        free(qs);
+        return NULL;
+    }
+    qsort(parts, (size_t)n, sizeof parts[0], cmp_str);
+    const char *accept = u_map_get_case(ctx->req->map_header, "Accept");
+    strbuf sb;
+    sb_init(&sb, 4096);
+    sb_append(&sb, url, plen);
+    for (int i = 0; i < n; i++) {
+        sb_putc(&sb, i ? '&' : '?');
+        sb_puts(&sb, parts[i]);
+    }
+    sb_puts(&sb, accept && strstr(accept, "application/geo+json") ? "|geo" : "|json");
+    free(qs);
+    char *key = sb.failed ? NULL : sb_steal(&sb, NULL);
+    sb_cleanup(&sb);
+    return key;
+}
+
+/* Anonymous GETs are answered from the cache when it holds a live copy. */
+static int serve_from_cache(req_ctx *ctx) {
+    if (strcmp(ctx->method, "GET") != 0 || !cache_enabled() ||
+        u_map_get_case(ctx->req->map_header, "Authorization"))
+        return 0;
+    ctx->cache_gen = cache_generation();
+    ctx->cache_key = cache_key_of(ctx);
+    cache_hit hit;
+    if (!ctx->cache_key || !cache_get(ctx->cache_key, &hit)) return 0;
+    respond_cached(ctx, &hit);
+    free(hit.body);
+    return 1;
+}
+
 static int run(req_ctx *ctx) {
     if (parse_url(ctx) != 0) return -1;
+    if (serve_from_cache(ctx)) return 0;
     if (strcmp(ctx->method, "OPTIONS") == 0) return preflight(ctx);
     if (ctx->req->binary_body_length > (size_t)server_cfg->max_body_bytes)
         return problem_set(&ctx->prob, 413, "body-too-large",
@@ -186,6 +240,7 @@ static int dispatch(const struct _u_request *req, struct _u_response *resp, void
         free(ctx.seg[i]);
     free(ctx.path);
     free(ctx.raw_query);
+    free(ctx.cache_key);
     atomic_fetch_sub(&in_flight, 1);
     /* Never U_CALLBACK_ERROR: ulfius would answer it with a bare text 500. */
     return U_CALLBACK_COMPLETE;

@@ -261,7 +261,8 @@ static int check_shape(const field *f, json_t *v, problem *p) {
 }
 
 /* Arrays of strings (tags, text arrays) → one uuid[]/text[] parameter. */
-static int string_array(const field *f, json_t *v, write_set *ws, problem *p, int *param) {
+static int string_array(const field *f, json_t *v, db_conn *db, write_set *ws, problem *p,
+                        int *param) {
     size_t max = f->max_len ? (size_t)f->max_len : DEFAULT_ARRAY_MAX;
     if (!json_is_array(v) || json_array_size(v) > max) {
         err(p, f->name, "must be an array of at most %zu texts", max);
@@ -289,9 +290,27 @@ static int string_array(const field *f, json_t *v, write_set *ws, problem *p, in
     strbuf sb;
     sb_init(&sb, 1024 * 1024);
     pg_array(&sb, items, n);
-    *param = ws_param(ws, sb_str(&sb));
+    int rc = 0;
+    if (f->type == FT_TAGS && n > 0) {
+        /* name each unknown tag here rather than let the table's trigger refuse the write */
+        const char *params[1] = {sb_str(&sb)};
+        PGresult *r = db_exec(db,
+                              "SELECT x FROM unnest($1::text[]) x WHERE NOT EXISTS "
+                              "(SELECT 1 FROM tag WHERE slug = x)",
+                              1, params, 1);
+        if (!db_ok(r)) {
+            pgerr_problem(p, r);
+            rc = -2;
+        }
+        for (int row = 0; rc != -2 && row < PQntuples(r); row++) {
+            err(p, f->name, "\"%s\" is not a tag; see /v1/tags", PQgetvalue(r, row, 0));
+            rc = -1;
+        }
+        PQclear(r);
+    }
+    if (rc == 0) *param = ws_param(ws, sb_str(&sb));
     sb_cleanup(&sb);
-    return 0;
+    return rc;
 }
 
 /* Resolves a list of references into one uuid[]/text[] parameter. */
@@ -572,7 +591,8 @@ static int one_field(const collection *c, const field *f, json_t *v, db_conn *db
     case FT_TAGS:
     case FT_TEXT_ARRAY: {
         int k = 0;
-        if (string_array(f, v, ws, p, &k) != 0) return -1;
+        int rc = string_array(f, v, db, ws, p, &k);
+        if (rc) return rc;
         col(ws, column, "$%d::text[]", k);
         return 0;
     }

@@ -99,7 +99,7 @@ int value_is_rfc3339(const char *s) {
 }
 
 int value_parse_long(const char *s, long min, long max, long *out) {
-    if (!*s || strlen(s) > 19) return 0;
+    if (!*s || strlen(s) > 20) return 0;
     for (const char *p = (*s == '-') ? s + 1 : s; *p; p++)
         if (!isdigit((unsigned char)*p)) return 0;
     errno = 0;
