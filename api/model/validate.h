@@ -48,7 +48,8 @@ void write_set_cleanup(write_set *ws);
 int ws_param(write_set *ws, const char *value);
 
 /* Checks body (an object) for create (all required fields) or patch (merge patch: null
- * clears). db resolves references. Returns 0, or -1 with a 422 (or 503) in p. */
+ * clears). db resolves references and tags (NULL: their form only, for fuzzing and unit
+ * tests). Returns 0, or -1 with a 422 (or 503) in p. */
 int validate_body(const collection *c, json_t *body, int create, db_conn *db, write_set *ws,
                   problem *p);
 
