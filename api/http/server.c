@@ -178,7 +178,28 @@ static int serve_from_cache(req_ctx *ctx) {
     return 1;
 }
 
+/* Limits we answer ourselves as problem+json; libmicrohttpd answers only requests beyond
+ * its connection memory (MHD_OPTION_CONNECTION_MEMORY_LIMIT), with its own HTML. */
+#define MAX_URL_BYTES 8192
+#define MAX_HEADER_BYTES 32768
+
+static int check_sizes(req_ctx *ctx) {
+    if (ctx->req->http_url && strlen(ctx->req->http_url) > MAX_URL_BYTES)
+        return problem_set(&ctx->prob, 414, "uri-too-long", "the URL is longer than %d bytes",
+                           MAX_URL_BYTES);
+    size_t total = 0;
+    const char **keys = u_map_enum_keys(ctx->req->map_header);
+    const char **values = u_map_enum_values(ctx->req->map_header);
+    for (int i = 0; keys && keys[i]; i++)
+        total += strlen(keys[i]) + (values && values[i] ? strlen(values[i]) : 0) + 4;
+    if (total > MAX_HEADER_BYTES)
+        return problem_set(&ctx->prob, 431, "headers-too-large",
+                           "the request headers are larger than %d bytes", MAX_HEADER_BYTES);
+    return 0;
+}
+
 static int run(req_ctx *ctx) {
+    if (check_sizes(ctx) != 0) return -1;
     if (parse_url(ctx) != 0) return -1;
     if (serve_from_cache(ctx)) return 0;
     if (strcmp(ctx->method, "OPTIONS") == 0) return preflight(ctx);
@@ -269,6 +290,8 @@ int server_start(const config *cfg) {
         {MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)cfg->connection_timeout_s, NULL},
         {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)cfg->connection_limit, NULL},
         {MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)cfg->per_ip_connection_limit, NULL},
+        /* room for our own 414/431 answers (see check_sizes) */
+        {MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)(128 * 1024), NULL},
         {MHD_OPTION_END, 0, NULL},
     };
     int rc = ulfius_start_framework_with_mhd_options(
