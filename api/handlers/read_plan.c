@@ -7,13 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t utf8_chars(const char *s) {
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80) n++;
-    return n;
-}
-
 /* Splits a comma list in place-free fashion: calls fn on each item; stops on error. */
 typedef int (*item_check)(const char *item, const void *arg);
 
@@ -284,7 +277,7 @@ int plan_list_from_query(req_ctx *ctx, read_plan *p, int *want_count) {
     }
     if (c->searchable) {
         p->q = query_get(&ctx->q, "q");
-        if (p->q && (strlen(p->q) == 0 || utf8_chars(p->q) > SEARCH_MAX_CHARS))
+        if (p->q && (strlen(p->q) == 0 || value_utf8_chars(p->q) > SEARCH_MAX_CHARS))
             return problem_bad_param(&ctx->prob, "q", "q must be 1 to %d characters",
                                      SEARCH_MAX_CHARS);
     }

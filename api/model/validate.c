@@ -44,13 +44,6 @@ static void colraw(write_set *ws, const char *column, const char *expr) {
     ws->ncols++;
 }
 
-static size_t utf8_chars(const char *s) {
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80) n++;
-    return n;
-}
-
 static void err(problem *p, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void err(problem *p, const char *path, const char *fmt, ...) {
@@ -79,7 +72,7 @@ static void pg_array(strbuf *sb, const char *const *items, size_t n) {
 
 static int check_text(const field *f, const char *path, const char *s, problem *p) {
     size_t max = f->max_len ? (size_t)f->max_len : DEFAULT_TEXT_MAX;
-    if (utf8_chars(s) > max) {
+    if (value_utf8_chars(s) > max) {
         err(p, path, "is longer than %zu characters", max);
         return -1;
     }
@@ -230,7 +223,7 @@ static int check_shape(const field *f, json_t *v, problem *p) {
                 }
             }
             json_t *note = json_object_get(e, "note");
-            if (note && (!json_is_string(note) || utf8_chars(json_string_value(note)) > 300)) {
+            if (note && (!json_is_string(note) || value_utf8_chars(json_string_value(note)) > 300)) {
                 err(p, path, "note must be text of at most 300 characters");
                 bad = 1;
             }
@@ -245,7 +238,7 @@ static int check_shape(const field *f, json_t *v, problem *p) {
                 err(p, path, "round must be an integer from 1");
                 bad = 1;
             }
-            if (!json_is_string(q) || utf8_chars(json_string_value(q)) > 1000) {
+            if (!json_is_string(q) || value_utf8_chars(json_string_value(q)) > 1000) {
                 err(p, path, "question must be text of at most 1000 characters");
                 bad = 1;
             }
@@ -254,7 +247,7 @@ static int check_shape(const field *f, json_t *v, problem *p) {
             int fok = json_is_array(fs) && json_array_size(fs) <= 100;
             if (fok)
                 json_array_foreach(fs, k, x) fok &=
-                    json_is_string(x) && utf8_chars(json_string_value(x)) <= 2000;
+                    json_is_string(x) && value_utf8_chars(json_string_value(x)) <= 2000;
             if (!fok) {
                 err(p, path, "findings must be an array of texts");
                 bad = 1;
@@ -280,7 +273,7 @@ static int string_array(const field *f, json_t *v, db_conn *db, write_set *ws, p
         char path[96];
         snprintf(path, sizeof path, "%s[%zu]", f->name, i);
         const char *s = json_string_value(e);
-        if (!s || utf8_chars(s) > ARRAY_ITEM_MAX || !*s) {
+        if (!s || value_utf8_chars(s) > ARRAY_ITEM_MAX || !*s) {
             err(p, path, "must be a non-empty text of at most %d characters", ARRAY_ITEM_MAX);
             bad = 1;
         } else if (f->type == FT_TAGS && !value_is_slug(s)) {

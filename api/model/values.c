@@ -126,3 +126,10 @@ int value_parse_double(const char *s, double *out) {
     *out = v;
     return 1;
 }
+
+size_t value_utf8_chars(const char *s) {
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80) n++;
+    return n;
+}

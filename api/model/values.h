@@ -14,6 +14,8 @@ int value_is_partial_date(const char *s);
 int value_is_rfc3339(const char *s);
 /* Parses a whole decimal integer within [min, max]. */
 int value_parse_long(const char *s, long min, long max, long *out);
+/* Characters (code points) in a valid UTF-8 string. */
+size_t value_utf8_chars(const char *s);
 /* Parses a finite decimal number (no NaN, no inf, no hex). */
 int value_parse_double(const char *s, double *out);
 
