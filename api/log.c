@@ -5,15 +5,14 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static int log_json;
-static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void log_init(int json) {
     log_json = json;
@@ -29,11 +28,17 @@ static void now_iso(char *out, size_t n) {
     snprintf(out, n, "%s.%03ldZ", base, ts.tv_nsec / 1000000);
 }
 
+/* One write(2) per line: atomic for lines below PIPE_BUF, so threads need no lock. */
 static void emit(const char *line) {
-    pthread_mutex_lock(&log_lock);
-    fputs(line, stderr);
-    fputc('\n', stderr);
-    pthread_mutex_unlock(&log_lock);
+    size_t n = strlen(line);
+    char stackbuf[4096];
+    char *buf = n + 1 <= sizeof stackbuf ? stackbuf : malloc(n + 1);
+    if (!buf) return;
+    memcpy(buf, line, n);
+    buf[n] = '\n';
+    ssize_t w = write(STDERR_FILENO, buf, n + 1);
+    (void)w;
+    if (buf != stackbuf) free(buf);
 }
 
 static void vlog(const char *level, const char *fmt, va_list ap) {
