@@ -21,6 +21,8 @@ static const pg_map map[] = {
     {"57P02", 503, "database-unavailable", "the database is restarting", 5},
     {"57P03", 503, "database-unavailable", "the database is starting", 5},
     {"53", 503, "database-unavailable", "the database is out of resources", 5},
+    /* a protocol violation is our bug, not an outage: falls through to 500 and the log */
+    {"08P01", 500, "internal", "the server failed to answer", 0},
     {"08", 503, "database-unavailable", "the database connection failed", 5},
     {"23505", 409, "conflict", "an item with this value already exists", 0},
     {"23503", 422, "invalid-reference", "a referenced item does not exist", 0},
@@ -41,6 +43,8 @@ int pgerr_problem(problem *p, const PGresult *r) {
     for (const pg_map *m = map; m->prefix; m++) {
         if (strncmp(state, m->prefix, strlen(m->prefix)) != 0) continue;
         p->retry_after = m->retry_after;
+        if (m->status >= 500 && m->status != 503)
+            log_error("database error %s: %s", state, PQresultErrorMessage(r));
         return problem_set(p, m->status, m->type, "%s", m->detail);
     }
     /* Internals go to the log only. */

@@ -206,6 +206,9 @@ static int parse_near(req_ctx *ctx, read_plan *p) {
         snprintf(p->near_lon, sizeof p->near_lon, "%.7f", lon);
         p->near = 1;
     } else if (nm) {
+        if (!*nm || strlen(nm) > 120)
+            return problem_bad_param(&ctx->prob, "near_municipality",
+                                     "near_municipality must be a municipality number or name");
         p->near_municipality = nm; /* resolved (404 if unknown) by run_list */
         p->near = 1;
     }

@@ -180,7 +180,7 @@ static int serve_from_cache(req_ctx *ctx) {
 
 /* Limits we answer ourselves as problem+json; libmicrohttpd answers only requests beyond
  * its connection memory (MHD_OPTION_CONNECTION_MEMORY_LIMIT), with its own HTML. */
-#define MAX_URL_BYTES 8192
+#define MAX_URL_BYTES    8192
 #define MAX_HEADER_BYTES 32768
 
 static int check_sizes(req_ctx *ctx) {
@@ -200,6 +200,10 @@ static int check_sizes(req_ctx *ctx) {
 
 static int run(req_ctx *ctx) {
     if (check_sizes(ctx) != 0) return -1;
+    /* RFC 9112: an HTTP/1.1 request without Host is a 400 */
+    if (ctx->req->http_protocol && strcmp(ctx->req->http_protocol, "HTTP/1.1") == 0 &&
+        !u_map_get_case(ctx->req->map_header, "Host"))
+        return problem_set(&ctx->prob, 400, "bad-request", "HTTP/1.1 requests need a Host header");
     if (parse_url(ctx) != 0) return -1;
     if (serve_from_cache(ctx)) return 0;
     if (strcmp(ctx->method, "OPTIONS") == 0) return preflight(ctx);

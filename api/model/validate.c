@@ -223,7 +223,8 @@ static int check_shape(const field *f, json_t *v, problem *p) {
                 }
             }
             json_t *note = json_object_get(e, "note");
-            if (note && (!json_is_string(note) || value_utf8_chars(json_string_value(note)) > 300)) {
+            if (note &&
+                (!json_is_string(note) || value_utf8_chars(json_string_value(note)) > 300)) {
                 err(p, path, "note must be text of at most 300 characters");
                 bad = 1;
             }
