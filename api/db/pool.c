@@ -181,8 +181,11 @@ PGconn *db_pg(db_conn *c) {
 }
 
 /* Returns the statement name for sql, preparing it first if needed; NULL to run unprepared. */
+/* The statement name for sql, preparing it first if needed. NULL with *failed set when the
+ * prepare failed (its error result, which the caller returns), NULL alone when the cache is
+ * full (run unprepared). */
 static const char *statement_for(db_conn *c, const char *sql, char *name, size_t namelen,
-                                 int nparams) {
+                                 int nparams, PGresult **failed) {
     uint64_t h = fnv1a(sql);
     size_t slot = (size_t)(h % STMT_SLOTS);
     for (int probe = 0; probe < 8; probe++, slot = (slot + 1) % STMT_SLOTS) {
@@ -194,9 +197,11 @@ static const char *statement_for(db_conn *c, const char *sql, char *name, size_t
         if (!s->sql) {
             snprintf(name, namelen, "s%zu", slot);
             PGresult *r = PQprepare(c->pg, name, sql, nparams, NULL);
-            int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+            if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+                *failed = r; /* the real error, not a later "transaction aborted" */
+                return NULL;
+            }
             PQclear(r);
-            if (!ok) return NULL; /* let the unprepared run report the error */
             s->sql = strdup(sql);
             s->hash = h;
             c->nstmts++;
@@ -209,7 +214,9 @@ static const char *statement_for(db_conn *c, const char *sql, char *name, size_t
 static PGresult *exec_prepared_or_not(db_conn *c, const char *sql, int nparams,
                                       const char *const *params, int prepare) {
     char name[24];
-    const char *stmt = prepare ? statement_for(c, sql, name, sizeof name, nparams) : NULL;
+    PGresult *failed = NULL;
+    const char *stmt = prepare ? statement_for(c, sql, name, sizeof name, nparams, &failed) : NULL;
+    if (failed) return failed;
     if (stmt) return PQexecPrepared(c->pg, stmt, nparams, params, NULL, NULL, 0);
     return PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0);
 }

@@ -118,7 +118,11 @@ static void where_sql(const read_plan *p, sql_stmt *st, const char *point, int q
     if (qparam)
         sb_printf(&st->sql, " AND t._search @@ websearch_to_tsquery('kp_norwegian', $%d)", qparam);
     if (p->updated_since)
-        sb_printf(&st->sql, " AND t.updated_at >= $%d::timestamptz", param(st, p->updated_since));
+        /* an item scheduled with publish_at changes for readers when that time comes */
+        sb_printf(&st->sql,
+                  " AND greatest(t.updated_at, coalesce(t.publish_at, t.updated_at)) >= "
+                  "$%d::timestamptz",
+                  param(st, p->updated_since));
     if (p->near) sb_printf(&st->sql, " AND t.\"%s\" IS NOT NULL", c->geo);
     if (point) {
         if (p->radius_m[0])

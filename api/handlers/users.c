@@ -283,12 +283,13 @@ int users_patch(req_ctx *ctx) {
                         : in.disabled   ? "true"
                                         : "false",
                         hash[0] ? hash : NULL};
-    PGresult *r = q(db,
-                    "UPDATE app_user SET email = coalesce($2, email), display_name = CASE WHEN $3 "
-                    "IS NULL THEN display_name ELSE $4 END, role = coalesce($5, role), disabled = "
-                    "coalesce($6::boolean, disabled), password_hash = coalesce($7, password_hash) "
-                    "WHERE id = $1::uuid RETURNING id",
-                    7, p);
+    PGresult *r =
+        q(db,
+          "UPDATE app_user SET email = coalesce($2, email), display_name = CASE WHEN $3::text "
+          "IS NULL THEN display_name ELSE $4 END, role = coalesce($5, role), disabled = "
+          "coalesce($6::boolean, disabled), password_hash = coalesce($7, password_hash) "
+          "WHERE id = $1::uuid RETURNING id",
+          7, p);
     if (!db_ok(r)) {
         fail(ctx, r);
         PQclear(r);

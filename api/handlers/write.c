@@ -206,6 +206,9 @@ static int exec_ok(req_ctx *ctx, db_conn *db, const char *sql, int n, const char
             const char *cons = PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME);
             if (cons && strstr(cons, "slug"))
                 problem_add_error(&ctx->prob, "slug", "is already taken by another item");
+        } else if (strcmp(db_sqlstate(r), "23502") == 0) {
+            const char *col = PQresultErrorField(r, PG_DIAG_COLUMN_NAME);
+            problem_add_error(&ctx->prob, col ? col : "", "may not be null");
         } else if (strcmp(db_sqlstate(r), "23503") == 0) {
             const char *col = PQresultErrorField(r, PG_DIAG_COLUMN_NAME);
             const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
@@ -231,7 +234,7 @@ static int record_write(req_ctx *ctx, db_conn *db, write_set *ws, const char *id
     char sql[512];
     for (int i = 0; ws && i < ws->nlinks; i++) {
         const ws_link *l = &ws->links[i];
-        const char *params[2] = {id, ws->params[l->param - 1]};
+        const char *params[2] = {id, l->value};
         /* Replace the item's links: delete, then insert (one statement would see the old
          * rows through its snapshot). */
         snprintf(sql, sizeof sql, "DELETE FROM %s WHERE %s_id = $1::uuid", l->table, c->table);
@@ -401,6 +404,8 @@ int items_patch(req_ctx *ctx) {
     if (auth_require(ctx, db) != 0) goto done;
     if (read_json_body(ctx, 1, &body) != 0) goto done;
     if (begin(ctx, db) != 0 || load_for_write(ctx, db, &row) != 0) goto done;
+    /* Rights first: a 412 would tell a stranger that a draft exists. */
+    if (may_change(ctx, &row, 0) != 0) goto done;
     long want = if_match_version(ctx);
     if (want == -3 || (want >= 0 && want != row.version)) {
         problem_set(&ctx->prob, 412, "precondition-failed",
@@ -409,7 +414,6 @@ int items_patch(req_ctx *ctx) {
                     row.version);
         goto done;
     }
-    if (may_change(ctx, &row, 0) != 0) goto done;
     if (validate_body(ctx->coll, body, 0, db, &ws, &ctx->prob) != 0) goto done;
     if (!ctx->who.admin &&
         (ws.owner_null || (ws.has_owner && !auth_has_centre(&ctx->who, ws.owner_centre)))) {
@@ -459,13 +463,13 @@ int items_delete(req_ctx *ctx) {
     }
     if (auth_require(ctx, db) != 0) goto done;
     if (begin(ctx, db) != 0 || load_for_write(ctx, db, &row) != 0) goto done;
+    if (may_change(ctx, &row, 1) != 0) goto done;
     long want = if_match_version(ctx);
     if (want == -3 || (want >= 0 && want != row.version)) {
         problem_set(&ctx->prob, 412, "precondition-failed",
                     "the item has changed since you read it (it is now version %ld)", row.version);
         goto done;
     }
-    if (may_change(ctx, &row, 1) != 0) goto done;
     /* The revision keeps the item as it was. */
     read_plan p;
     memset(&p, 0, sizeof p);

@@ -21,7 +21,10 @@ void write_set_init(write_set *ws) {
 void write_set_cleanup(write_set *ws) {
     for (int i = 0; i < ws->nparams; i++)
         free(ws->params[i]);
+    for (int i = 0; i < ws->nlinks; i++)
+        free(ws->links[i].value);
     ws->nparams = 0;
+    ws->nlinks = 0;
 }
 
 int ws_param(write_set *ws, const char *value) {
@@ -345,12 +348,14 @@ static int ref_array(const field *f, const char *path, json_t *v, db_conn *db, w
     return 0;
 }
 
+/* Moves the parameter just added (param) into a link. */
 static void link(write_set *ws, const char *table, const char *column, int param) {
-    if (ws->nlinks >= WS_MAX_LINKS) return;
+    if (ws->nlinks >= WS_MAX_LINKS || param != ws->nparams || param == 0) return;
     ws_link *l = &ws->links[ws->nlinks++];
     snprintf(l->table, sizeof l->table, "%s", table);
     l->column = column;
-    l->param = param;
+    l->value = ws->params[--ws->nparams];
+    ws->params[ws->nparams] = NULL;
 }
 
 /* organisers: [{"type":"centre"|"organisation", "id"|"slug": …}] over two link tables */
@@ -380,16 +385,18 @@ static int organisers(const field *f, json_t *v, db_conn *db, write_set *ws, pro
     if (!bad) {
         field cf = {.name = f->name, .ref_table = "centre", .ref_key = "id"};
         field of = {.name = f->name, .ref_table = "organisation", .ref_key = "id"};
-        int pc = 0, po = 0;
-        rc = ref_array(&cf, f->name, centres, db, ws, p, &pc);
-        if (rc == 0) rc = ref_array(&of, f->name, orgs, db, ws, p, &po);
+        int k = 0;
+        char t[64];
+        /* f->join_table holds the base table name: network, report, event */
+        rc = ref_array(&cf, f->name, centres, db, ws, p, &k);
         if (rc == 0) {
-            /* f->join_table holds the base table name: network, report, event */
-            char t[64];
             snprintf(t, sizeof t, "%s_organiser_centre", f->join_table);
-            link(ws, t, "centre_id", pc);
+            link(ws, t, "centre_id", k);
+            rc = ref_array(&of, f->name, orgs, db, ws, p, &k);
+        }
+        if (rc == 0) {
             snprintf(t, sizeof t, "%s_organiser_organisation", f->join_table);
-            link(ws, t, "organisation_id", po);
+            link(ws, t, "organisation_id", k);
         }
     }
     json_decref(centres);

@@ -20,11 +20,13 @@ typedef struct ws_col {
     char expr[200]; /* SQL over $n parameters */
 } ws_col;
 
-/* A link table whose rows for this item are replaced: (<table>_id, column). */
+/* A link table whose rows for this item are replaced: (<table>_id, column). Its value (a
+ * uuid[] literal) is kept apart from the column parameters, so every $n of the INSERT or
+ * UPDATE is used by it. */
 typedef struct ws_link {
     char table[64];
     const char *column; /* the other side */
-    int param;          /* $n holding the uuid[] literal */
+    char *value;        /* owned */
 } ws_link;
 
 typedef struct write_set {
