@@ -3,7 +3,7 @@
 ARGS ?=
 
 .DEFAULT_GOAL := build
-.PHONY: run test build clean bench soak format
+.PHONY: run test build clean bench soak format fuzz
 
 run:
 	bash scripts/run.sh
@@ -27,3 +27,6 @@ bench soak:
 
 format:
 	bash scripts/format.sh
+
+fuzz:
+	bash scripts/fuzz.sh $(ARGS)

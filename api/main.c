@@ -10,6 +10,7 @@
 #include "config.h"
 #include "db/migrate.h"
 #include "db/pool.h"
+#include "db/scheduler.h"
 #include "handlers/handlers.h"
 #include "http/server.h"
 #include "log.h"
@@ -19,7 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SHUTDOWN_GRACE_MS 10000
+#define SHUTDOWN_GRACE_MS     10000
+#define SCHEDULER_INTERVAL_MS 1000
 
 static int user_add(const config *cfg, int argc, char **argv) {
     if (argc < 4) {
@@ -108,9 +110,12 @@ int main(int argc, char **argv) {
                          cfg.statement_timeout_ms};
     if (cache_init(cfg.database_url, (size_t)cfg.cache_max_bytes, cfg.cache_ttl_ms) != 0)
         log_warn("the response cache could not start; serving without it");
+    if (scheduler_start(cfg.database_url, SCHEDULER_INTERVAL_MS) != 0)
+        log_warn("scheduled publications will not be announced in the change feed");
     if (db_pool_init(&pc) != 0 || server_start(&cfg) != 0) {
         db_pool_shutdown();
         cache_shutdown();
+        scheduler_stop();
         goto out;
     }
     const char *search = db_search_flavour();
@@ -123,6 +128,7 @@ int main(int argc, char **argv) {
     server_stop(SHUTDOWN_GRACE_MS);
     db_pool_shutdown();
     cache_shutdown();
+    scheduler_stop();
     log_info("stopped");
     rc = 0;
 out:

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,7 +18,7 @@
 
 typedef struct entry {
     char *key;
-    uint64_t generation;
+    cache_gen gen;
     long long expires_ms;
     char *body;
     size_t len;
@@ -38,16 +37,23 @@ static struct {
     atomic_int listening;
     atomic_int stop;
     pthread_t thread;
+    /* the listening connection; readers drain it too (see sync_notifications) */
+    PGconn *pg;
+    atomic_int fd;
+    pthread_mutex_t pg_lock;
     char *url;
-    char instance[24];
-    atomic_uint_fast64_t writes;
-    /* the last payload the listener saw, for cache_after_write */
-    pthread_mutex_t seen_lock;
-    pthread_cond_t seen_cond;
-    char seen[64];
+    /* single-flight reads of the shared generation */
+    pthread_mutex_t check_lock;
+    pthread_cond_t check_done;
+    uint64_t checks_started, checks_done;
+    int check_ok;
+    int64_t shared;
+    PGconn *check_pg;
 } c = {.lock = PTHREAD_MUTEX_INITIALIZER,
-       .seen_lock = PTHREAD_MUTEX_INITIALIZER,
-       .seen_cond = PTHREAD_COND_INITIALIZER};
+       .pg_lock = PTHREAD_MUTEX_INITIALIZER,
+       .fd = -1,
+       .check_lock = PTHREAD_MUTEX_INITIALIZER,
+       .check_done = PTHREAD_COND_INITIALIZER};
 
 static long long now_ms(void) {
     struct timespec ts;
@@ -71,49 +77,66 @@ static void drain(PGconn *pg) {
     int any = 0;
     while ((n = PQnotifies(pg)) != NULL) {
         any = 1;
-        if (n->extra && n->extra[0]) {
-            pthread_mutex_lock(&c.seen_lock);
-            snprintf(c.seen, sizeof c.seen, "%s", n->extra);
-            pthread_cond_broadcast(&c.seen_cond);
-            pthread_mutex_unlock(&c.seen_lock);
-        }
         PQfreemem(n);
     }
     if (any) bump();
 }
 
+/* Reads whatever notifications have arrived; 0 when the connection is broken. */
+static int consume(void) {
+    pthread_mutex_lock(&c.pg_lock);
+    int ok = c.pg && PQconsumeInput(c.pg);
+    if (ok) drain(c.pg);
+    pthread_mutex_unlock(&c.pg_lock);
+    return ok;
+}
+
+/* A request about to be answered from the cache first reads notifications already waiting
+ * on the socket: a write on another instance that has answered 2xx has been sent to us by
+ * then, even if the listener thread has not been scheduled yet. */
+static void sync_notifications(void) {
+    int fd = atomic_load(&c.fd);
+    if (fd < 0) return;
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    if (poll(&pfd, 1, 0) > 0) consume();
+}
+
+static void disconnect(void) {
+    atomic_store(&c.listening, 0);
+    atomic_store(&c.fd, -1);
+    pthread_mutex_lock(&c.pg_lock);
+    if (c.pg) PQfinish(c.pg);
+    c.pg = NULL;
+    pthread_mutex_unlock(&c.pg_lock);
+}
+
 static void *listener(void *arg) {
     (void)arg;
-    PGconn *pg = NULL;
     while (!atomic_load(&c.stop)) {
-        if (!pg || PQstatus(pg) != CONNECTION_OK) {
-            atomic_store(&c.listening, 0);
+        if (!atomic_load(&c.listening)) {
+            disconnect();
             bump(); /* notifications may have been missed */
-            if (pg) PQfinish(pg);
-            pg = PQconnectdb(c.url);
+            PGconn *pg = PQconnectdb(c.url);
             PGresult *r = PQstatus(pg) == CONNECTION_OK ? PQexec(pg, "LISTEN kp_cache") : NULL;
             int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
             PQclear(r);
             if (!ok) {
+                PQfinish(pg);
                 for (int i = 0; i < 10 && !atomic_load(&c.stop); i++)
                     usleep(100000);
                 continue;
             }
+            pthread_mutex_lock(&c.pg_lock);
+            c.pg = pg;
+            pthread_mutex_unlock(&c.pg_lock);
+            atomic_store(&c.fd, PQsocket(pg));
             bump();
             atomic_store(&c.listening, 1);
         }
-        struct pollfd pfd = {.fd = PQsocket(pg), .events = POLLIN};
-        int rc = poll(&pfd, 1, 250);
-        if (rc > 0) {
-            if (!PQconsumeInput(pg)) {
-                atomic_store(&c.listening, 0);
-                continue; /* reconnect */
-            }
-            drain(pg);
-        }
+        struct pollfd pfd = {.fd = atomic_load(&c.fd), .events = POLLIN};
+        if (poll(&pfd, 1, 250) > 0 && !consume()) atomic_store(&c.listening, 0);
     }
-    atomic_store(&c.listening, 0);
-    if (pg) PQfinish(pg);
+    disconnect();
     return NULL;
 }
 
@@ -122,10 +145,6 @@ int cache_init(const char *database_url, size_t max_bytes, int ttl_ms) {
     c.max_bytes = max_bytes;
     c.ttl_ms = ttl_ms;
     c.url = strdup(database_url);
-    unsigned char r[6];
-    if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) memset(r, 7, sizeof r);
-    snprintf(c.instance, sizeof c.instance, "%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3],
-             r[4], r[5]);
     if (pthread_create(&c.thread, NULL, listener, NULL) != 0) return -1;
     c.enabled = 1;
     return 0;
@@ -141,6 +160,8 @@ void cache_shutdown(void) {
     }
     memset(c.slots, 0, sizeof c.slots);
     free(c.url);
+    if (c.check_pg) PQfinish(c.check_pg);
+    c.check_pg = NULL;
     c.enabled = 0;
 }
 
@@ -148,17 +169,60 @@ int cache_enabled(void) {
     return c.enabled && atomic_load(&c.listening);
 }
 
-uint64_t cache_generation(void) {
-    return atomic_load(&c.generation);
+/* One round trip for the shared generation; runs with check_lock released. */
+static int read_shared(int64_t *out) {
+    if (!c.check_pg || PQstatus(c.check_pg) != CONNECTION_OK) {
+        if (c.check_pg) PQfinish(c.check_pg);
+        c.check_pg = PQconnectdb(c.url);
+        if (PQstatus(c.check_pg) != CONNECTION_OK) return 0;
+    }
+    PGresult *r = PQexec(c.check_pg, "SELECT last_value FROM kp_cache_generation");
+    int ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+    if (ok) *out = atoll(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return ok;
 }
 
-int cache_get(const char *key, cache_hit *hit) {
+int cache_generation(cache_gen *out) {
     if (!cache_enabled()) return 0;
-    uint64_t gen = atomic_load(&c.generation);
+    /* Only a read that starts after this request arrived will do: wait for the next one
+     * to start and finish, starting it ourselves when nobody else is. */
+    pthread_mutex_lock(&c.check_lock);
+    uint64_t need = c.checks_started + 1;
+    while (c.checks_done < need) {
+        if (c.checks_started == c.checks_done) { /* none in flight: start ours */
+            c.checks_started = need;
+            pthread_mutex_unlock(&c.check_lock);
+            int64_t v = 0;
+            int ok = read_shared(&v);
+            pthread_mutex_lock(&c.check_lock);
+            c.check_ok = ok;
+            if (ok) c.shared = v;
+            c.checks_done = need;
+            pthread_cond_broadcast(&c.check_done);
+        } else {
+            pthread_cond_wait(&c.check_done, &c.check_lock);
+        }
+    }
+    int ok = c.check_ok;
+    out->shared = c.shared;
+    pthread_mutex_unlock(&c.check_lock);
+    sync_notifications();
+    out->local = atomic_load(&c.generation);
+    return ok;
+}
+
+static int same_gen(const cache_gen *a, const cache_gen *b) {
+    return a->local == b->local && a->shared == b->shared;
+}
+
+int cache_get(const char *key, const cache_gen *gen, cache_hit *hit) {
+    if (!cache_enabled()) return 0;
     entry *e = &c.slots[hash(key) % SLOTS];
     int found = 0;
     pthread_mutex_lock(&c.lock);
-    if (e->key && e->generation == gen && e->expires_ms > now_ms() && strcmp(e->key, key) == 0) {
+    if (e->key && same_gen(&e->gen, gen) && atomic_load(&c.generation) == gen->local &&
+        e->expires_ms > now_ms() && strcmp(e->key, key) == 0) {
         hit->body = malloc(e->len ? e->len : 1);
         if (hit->body) {
             memcpy(hit->body, e->body, e->len);
@@ -173,11 +237,11 @@ int cache_get(const char *key, cache_hit *hit) {
     return found;
 }
 
-void cache_put(const char *key, uint64_t generation, const char *content_type, const char *body,
+void cache_put(const char *key, const cache_gen *gen, const char *content_type, const char *body,
                size_t len, const char *etag, const char *link) {
     if (!cache_enabled() || len > MAX_ENTRY_BYTES) return;
-    /* stale at birth: a write happened while this answer was being made */
-    if (generation != atomic_load(&c.generation)) return;
+    /* stale at birth: a change was announced while this answer was being made */
+    if (gen->local != atomic_load(&c.generation)) return;
     char *k = strdup(key), *b = malloc(len ? len : 1);
     if (!k || !b) {
         free(k);
@@ -199,7 +263,7 @@ void cache_put(const char *key, uint64_t generation, const char *content_type, c
     e->key = k;
     e->body = b;
     e->len = len;
-    e->generation = generation;
+    e->gen = *gen;
     e->expires_ms = now_ms() + c.ttl_ms;
     snprintf(e->content_type, sizeof e->content_type, "%s", content_type);
     snprintf(e->etag, sizeof e->etag, "%s", etag ? etag : "");
@@ -208,24 +272,12 @@ void cache_put(const char *key, uint64_t generation, const char *content_type, c
     pthread_mutex_unlock(&c.lock);
 }
 
-void cache_write_payload(char *out, size_t n) {
-    snprintf(out, n, "%s:%llu", c.instance, (unsigned long long)atomic_fetch_add(&c.writes, 1));
-}
-
-void cache_after_write(const char *payload) {
+int cache_after_write(void *pgconn) {
     bump();
-    if (!c.enabled || !atomic_load(&c.listening)) return;
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_nsec += WRITE_WAIT_MS * 1000000L;
-    deadline.tv_sec += deadline.tv_nsec / 1000000000L;
-    deadline.tv_nsec %= 1000000000L;
-    pthread_mutex_lock(&c.seen_lock);
-    /* Notifications arrive in commit order, so once ours (or a later one of ours) is seen,
-     * every listener has been sent it. */
-    while (strcmp(c.seen, payload) != 0 &&
-           pthread_cond_timedwait(&c.seen_cond, &c.seen_lock, &deadline) == 0) {
-    }
-    pthread_mutex_unlock(&c.seen_lock);
+    if (!c.enabled) return 0;
+    PGresult *r = PQexec(pgconn, "SELECT nextval('kp_cache_generation')");
+    int ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+    PQclear(r);
     bump();
+    return ok ? 0 : -1;
 }

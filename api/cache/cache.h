@@ -1,13 +1,16 @@
 /* An in-process cache of anonymous GET responses, keyed by the normalised request.
  *
- * Correctness rests on one generation counter: every entry remembers the generation that
- * was current when its request started, and is served only while that is still current.
- * The counter moves on every change to readable data, wherever it was made: triggers in
- * the database NOTIFY kp_cache, a listener thread per instance bumps the counter, and an
- * instance that writes also bumps it itself before it answers 2xx and waits (briefly) for
- * its own notification, so other instances have been told too. While the listener is not
- * connected the cache is bypassed. Entries also expire after a short TTL, because some
- * answers change with the clock (open_now, publish_at). */
+ * An entry is served only while the generation it was made under is still current. The
+ * generation has two parts:
+ *  - kp_cache_generation, a sequence every instance's writes bump after COMMIT and before
+ *    they answer 2xx. A request reads it (one round trip, shared by all requests waiting
+ *    at that moment) before using the cache, so no instance ever serves an answer older
+ *    than a write that was acknowledged before the request arrived;
+ *  - a local counter moved by LISTEN kp_cache, which database triggers NOTIFY on every
+ *    change, so changes made outside the API (psql, imports) also drop cached answers,
+ *    within milliseconds.
+ * While the listener is not connected the cache is bypassed. Entries also expire after a
+ * short TTL, because some answers change with the clock (open_now, publish_at). */
 #ifndef KP_CACHE_H
 #define KP_CACHE_H
 
@@ -27,16 +30,20 @@ int cache_init(const char *database_url, size_t max_bytes, int ttl_ms);
 void cache_shutdown(void);
 int cache_enabled(void);
 
-/* The generation to remember at the start of a request. */
-uint64_t cache_generation(void);
-/* Copies a live entry into hit (free hit->body). 1 on a hit. */
-int cache_get(const char *key, cache_hit *hit);
-void cache_put(const char *key, uint64_t generation, const char *content_type, const char *body,
+typedef struct cache_gen {
+    uint64_t local;
+    int64_t shared;
+} cache_gen;
+
+/* The generation at the start of a request (reads the shared sequence). 0 when the cache
+ * cannot be used now. */
+int cache_generation(cache_gen *out);
+/* Copies an entry of generation gen into hit (free hit->body). 1 on a hit. */
+int cache_get(const char *key, const cache_gen *gen, cache_hit *hit);
+void cache_put(const char *key, const cache_gen *gen, const char *content_type, const char *body,
                size_t len, const char *etag, const char *link);
-/* After a committed write: bump, and wait up to ~200 ms for payload to come back through
- * LISTEN (then every instance has it). payload is what the write sent with pg_notify. */
-void cache_after_write(const char *payload);
-/* A unique payload for this instance's next write. */
-void cache_write_payload(char *out, size_t n);
+/* After a committed write, before answering 2xx: moves the shared generation with the
+ * caller's connection, and the local one. */
+int cache_after_write(void *pgconn);
 
 #endif

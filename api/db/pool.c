@@ -223,6 +223,8 @@ static PGresult *exec_prepared_or_not(db_conn *c, const char *sql, int nparams,
 
 static PGresult *exec_with_retry(db_conn *c, const char *sql, int nparams,
                                  const char *const *params, int retry, int prepare) {
+    /* Inside a transaction a reconnect would silently run the rest outside it. */
+    if (PQtransactionStatus(c->pg) != PQTRANS_IDLE) retry = 0;
     PGresult *r = exec_prepared_or_not(c, sql, nparams, params, prepare);
     if (PQstatus(c->pg) == CONNECTION_OK) return r;
     /* The server went away under us: reconnect once; re-run only idempotent work. */

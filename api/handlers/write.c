@@ -8,6 +8,7 @@
 #include "db/sql.h"
 #include "handlers/handlers.h"
 #include "http/respond.h"
+#include "log.h"
 #include "model/validate.h"
 #include "model/values.h"
 
@@ -78,22 +79,16 @@ static int begin(req_ctx *ctx, db_conn *db) {
     return ok ? 0 : -1;
 }
 
-/* Commits, then makes sure no cache of any instance still serves the old answer before
- * the client hears 2xx. */
+/* Commits, then moves the cache generation, so that no instance serves the old answer
+ * once the client hears 2xx. */
 static int commit(req_ctx *ctx, db_conn *db) {
-    char payload[48];
-    cache_write_payload(payload, sizeof payload);
-    const char *p[1] = {payload};
-    PGresult *n = db_exec(db, "SELECT pg_notify('kp_cache', $1)", 1, p, 0);
-    int ok = db_ok(n);
-    if (!ok) pgerr_problem(&ctx->prob, n);
-    PQclear(n);
-    if (!ok) return -1;
     PGresult *r = db_exec_once(db, "COMMIT", 0, NULL);
-    ok = db_ok(r) && PQtransactionStatus(db_pg(db)) == PQTRANS_IDLE;
+    int ok = db_ok(r) && PQtransactionStatus(db_pg(db)) == PQTRANS_IDLE;
     if (!ok) pgerr_problem(&ctx->prob, r);
     PQclear(r);
-    if (ok) cache_after_write(payload);
+    if (ok && cache_after_write(db_pg(db)) != 0)
+        log_warn("committed, but the cache generation could not be moved; other instances "
+                 "catch up through LISTEN");
     return ok ? 0 : -1;
 }
 
@@ -260,8 +255,22 @@ static int record_write(req_ctx *ctx, db_conn *db, write_set *ws, const char *id
                     4, ch, NULL) != 0)
             return -1;
     }
+    /* An item published for later is announced when its time comes (db/scheduler.c). */
+    const char *sp[2] = {c->name, id};
+    if (exec_ok(ctx, db,
+                "DELETE FROM scheduled_publication WHERE collection = $1 AND item_id = $2::uuid", 2,
+                sp, NULL) != 0)
+        return -1;
+    if (strcmp(action, "delete") != 0) {
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO scheduled_publication (collection, item_id, slug, publish_at) "
+                 "SELECT $1, id, slug, publish_at FROM %s WHERE id = $2::uuid AND "
+                 "status = 'published' AND publish_at > now()",
+                 c->table);
+        if (exec_ok(ctx, db, sql, 2, sp, NULL) != 0) return -1;
+    }
     /* Syncing clients learn about items that left the public view: deleted or unpublished. */
-    if (strcmp(action, "delete") == 0 || (was_public && !is_public)) {
+    if (was_public && (strcmp(action, "delete") == 0 || !is_public)) {
         const char *tb[3] = {c->name, id, slug};
         if (exec_ok(ctx, db,
                     "INSERT INTO tombstone (collection, item_id, slug) VALUES ($1, $2::uuid, $3) "

@@ -2,6 +2,7 @@
 #ifndef KP_HTTP_CONTEXT_H
 #define KP_HTTP_CONTEXT_H
 
+#include "cache/cache.h"
 #include "config.h"
 #include "http/problem.h"
 #include "http/query.h"
@@ -47,7 +48,7 @@ typedef struct req_ctx {
     identity who;
     int identified;  /* auth_identify() ran */
     char *cache_key; /* set when the answer may be cached (owned) */
-    uint64_t cache_gen;
+    cache_gen cache_gen;
 } req_ctx;
 
 /* A handler sets a response and returns 0, or records ctx->prob and returns -1. */

@@ -1,5 +1,7 @@
 #include "http/problem.h"
 
+#include "http/query.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,16 +46,26 @@ const char *problem_title(int status) {
     }
 }
 
-/* snprintf may cut a multi-byte character in half; JSON would then refuse the string. */
-static void trim_utf8(char *s) {
-    size_t n = strlen(s);
-    size_t start = n;
-    while (start > 0 && ((unsigned char)s[start - 1] & 0xC0) == 0x80)
-        start--;
-    if (start == 0) return;
-    unsigned char lead = (unsigned char)s[start - 1];
-    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-    if (n - (start - 1) < need) s[start - 1] = '\0';
+/* snprintf may cut a multi-byte character in half (at the end, or inside a %.*s), and
+ * JSON would then refuse the whole string: every byte that does not start a valid UTF-8
+ * sequence becomes '?'. */
+static void sanitize_utf8(char *s) {
+    for (size_t i = 0; s[i];) {
+        unsigned char c = (unsigned char)s[i];
+        size_t len = c < 0x80             ? 1
+                     : (c & 0xE0) == 0xC0 ? 2
+                     : (c & 0xF0) == 0xE0 ? 3
+                     : (c & 0xF8) == 0xF0 ? 4
+                                          : 0;
+        size_t avail = 0;
+        while (avail < len && s[i + avail])
+            avail++;
+        if (len == 0 || avail < len || !utf8_valid(s + i, len)) {
+            s[i++] = '?';
+            continue;
+        }
+        i += len;
+    }
 }
 
 static int vset(problem *p, int status, const char *type, const char *fmt, va_list ap) {
@@ -62,7 +74,7 @@ static int vset(problem *p, int status, const char *type, const char *fmt, va_li
     p->type = type;
     snprintf(p->title, sizeof p->title, "%s", problem_title(status));
     vsnprintf(p->detail, sizeof p->detail, fmt, ap);
-    trim_utf8(p->detail);
+    sanitize_utf8(p->detail);
     return -1;
 }
 
@@ -81,14 +93,19 @@ int problem_bad_param(problem *p, const char *param, const char *fmt, ...) {
     vset(p, 400, "bad-parameter", fmt, ap);
     va_end(ap);
     snprintf(p->parameter, sizeof p->parameter, "%s", param);
-    trim_utf8(p->parameter);
+    sanitize_utf8(p->parameter);
     problem_add_error(p, param, p->detail);
     return -1;
 }
 
 void problem_add_error(problem *p, const char *field, const char *message) {
+    char f[256], m[512];
+    snprintf(f, sizeof f, "%s", field);
+    snprintf(m, sizeof m, "%s", message);
+    sanitize_utf8(f);
+    sanitize_utf8(m);
     if (!p->errors) p->errors = json_array();
-    json_array_append_new(p->errors, json_pack("{s:s,s:s}", "field", field, "message", message));
+    json_array_append_new(p->errors, json_pack("{s:s,s:s}", "field", f, "message", m));
 }
 
 char *problem_render(const problem *p, const char *instance, const char *request_id,

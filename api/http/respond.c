@@ -80,7 +80,7 @@ int respond_body(req_ctx *ctx, int status, const char *ct, const char *body, siz
     respond_header(ctx, "Content-Type", ct);
     ulfius_set_binary_body_response(ctx->resp, (unsigned)status, body, len);
     if (ctx->cache_key && status == 200 && (flags & RESPOND_PUBLIC) && !ctx->who.present)
-        cache_put(ctx->cache_key, ctx->cache_gen, ct, body, len, etag,
+        cache_put(ctx->cache_key, &ctx->cache_gen, ct, body, len, etag,
                   u_map_get(ctx->resp->map_header, "Link"));
     ctx->bytes_out = len;
     return 0;

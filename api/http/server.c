@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 static struct _u_instance instance;
@@ -169,10 +170,15 @@ static int serve_from_cache(req_ctx *ctx) {
     if (strcmp(ctx->method, "GET") != 0 || !cache_enabled() ||
         u_map_get_case(ctx->req->map_header, "Authorization"))
         return 0;
-    ctx->cache_gen = cache_generation();
     ctx->cache_key = cache_key_of(ctx);
+    if (!ctx->cache_key) return 0;
     cache_hit hit;
-    if (!ctx->cache_key || !cache_get(ctx->cache_key, &hit)) return 0;
+    if (!cache_generation(&ctx->cache_gen)) {
+        free(ctx->cache_key); /* the generation is unknown: neither read nor fill */
+        ctx->cache_key = NULL;
+        return 0;
+    }
+    if (!cache_get(ctx->cache_key, &ctx->cache_gen, &hit)) return 0;
     respond_cached(ctx, &hit);
     free(hit.body);
     return 1;
@@ -313,10 +319,15 @@ int server_start(const config *cfg) {
 
 void server_stop(int grace_ms) {
     atomic_store(&stopping, 1);
-    if (instance.mhd_daemon) MHD_quiesce_daemon(instance.mhd_daemon);
+    /* Stop accepting: new connections are refused at once instead of waiting unanswered
+     * in the kernel's backlog until the process exits. */
+    MHD_socket lfd =
+        instance.mhd_daemon ? MHD_quiesce_daemon(instance.mhd_daemon) : MHD_INVALID_SOCKET;
+    if (lfd != MHD_INVALID_SOCKET) shutdown(lfd, SHUT_RDWR);
     for (int waited = 0; atomic_load(&in_flight) > 0 && waited < grace_ms; waited += 10)
         usleep(10000);
     usleep(50000); /* let the last responses leave the socket buffers */
     ulfius_stop_framework(&instance);
     ulfius_clean_instance(&instance);
+    if (lfd != MHD_INVALID_SOCKET) close(lfd);
 }

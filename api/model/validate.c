@@ -197,13 +197,25 @@ static int check_shape(const field *f, json_t *v, problem *p) {
             const char *day = json_string_value(json_object_get(e, "day"));
             const char *o = json_string_value(json_object_get(e, "opens"));
             const char *c = json_string_value(json_object_get(e, "closes"));
+            char sub[192];
             int dok = 0;
             for (const char *const *d = days; day && *d && !dok; d++)
                 dok = strcmp(*d, day) == 0;
-            if (!dok) err(p, path, "day must be one of mon, tue, wed, thu, fri, sat, sun");
-            if (!check_hhmm(o) || !check_hhmm(c) || strcmp(o, c) >= 0)
-                err(p, path, "opens and closes must be times HH:MM with opens before closes");
-            bad |= !dok || !check_hhmm(o) || !check_hhmm(c) || strcmp(o, c) >= 0;
+            if (!dok) {
+                snprintf(sub, sizeof sub, "%s.day", path);
+                err(p, sub, "must be one of mon, tue, wed, thu, fri, sat, sun");
+                bad = 1;
+            }
+            if (!check_hhmm(o)) {
+                snprintf(sub, sizeof sub, "%s.opens", path);
+                err(p, sub, "must be a time HH:MM");
+                bad = 1;
+            }
+            if (!check_hhmm(c) || (check_hhmm(o) && strcmp(o, c) >= 0)) {
+                snprintf(sub, sizeof sub, "%s.closes", path);
+                err(p, sub, "must be a time HH:MM after opens");
+                bad = 1;
+            }
         } else if (f->shape == JS_HOURS_EXCEPTIONS) {
             static const char *const keys[] = {"date", "closed", "opens", "closes", "note", NULL};
             bad |= only_keys(e, path, keys, p) != 0;
