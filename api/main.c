@@ -15,6 +15,7 @@
 #include "http/server.h"
 #include "log.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,9 @@ static int init_tokens(const config *cfg) {
 }
 
 int main(int argc, char **argv) {
+    /* Few malloc arenas: eight worker threads would otherwise each grow their own, and the
+     * process's memory with them. */
+    mallopt(M_ARENA_MAX, 2);
     const char *cmd = argc > 1 ? argv[1] : "serve";
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         printf("usage: knutepunkt [serve|migrate|user-add EMAIL ROLE [CENTRE…]]\n\n");

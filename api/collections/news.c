@@ -22,7 +22,7 @@ static const filter filters[] = {
 };
 
 static const sort_key sorts[] = {
-    {"date", "coalesce(t._date_lo, '-infinity'::date)", "date"},
+    {"date", "t._date_lo", "date"} /* never NULL: news_date_idx */,
     {"title", "t.title", "text"},
     SORTS_TIMES,
     SORT_END,

@@ -24,20 +24,12 @@ static int param(sql_stmt *st, const char *value) {
     return st->nparams;
 }
 
-/* The point a proximity query measures from, as a geography expression. Registers its
- * parameters once per statement (callers reuse the returned text). */
+/* The point a proximity query measures from (near_municipality is resolved to its point by
+ * the handler first). Registers its parameters once per statement. */
 static void point_expr(const read_plan *p, sql_stmt *st, char *out, size_t outlen) {
-    if (p->near_municipality) {
-        int k = param(st, p->near_municipality);
-        snprintf(out, outlen,
-                 "(SELECT m.location FROM municipality m WHERE m.number = $%d "
-                 "OR m.lookup_keys @> ARRAY[kp_slugify($%d)] ORDER BY m.number LIMIT 1)",
-                 k, k);
-    } else {
-        int lat = param(st, p->near_lat), lon = param(st, p->near_lon);
-        snprintf(out, outlen, "ST_SetSRID(ST_MakePoint($%d::float8, $%d::float8), 4326)::geography",
-                 lon, lat);
-    }
+    int lat = param(st, p->near_lat), lon = param(st, p->near_lon);
+    snprintf(out, outlen, "ST_SetSRID(ST_MakePoint($%d::float8, $%d::float8), 4326)::geography",
+             lon, lat);
 }
 
 /* The visible columns of collection c read from alias a, honouring omit/include when the
@@ -153,6 +145,31 @@ static const char *order_type(const read_plan *p) {
     return p->sort->type;
 }
 
+/* Nearest first. The GiST index yields rows by distance only, and "ORDER BY distance, id"
+ * makes PostgreSQL sort the whole table instead; so the index picks the page (plus
+ * KNN_TIE_SLACK rows, for items at exactly the same distance) and the outer query orders
+ * those by (distance, key) for a stable keyset. Exact unless more than KNN_TIE_SLACK items
+ * share one point at a page boundary. */
+#define KNN_TIE_SLACK 32
+static int knn_page(const read_plan *p, sql_stmt *st, const char *point, const char *order,
+                    int qparam) {
+    const collection *c = p->coll;
+    sb_printf(&st->sql,
+              "::text, k._d::text, t.\"%s\"::text FROM (SELECT t.\"%s\" AS _k, %s AS _d FROM %s t",
+              c->key, c->key, order, c->view);
+    where_sql(p, st, point, qparam);
+    if (p->after) {
+        int v = param(st, p->after_value), k = param(st, p->after_key);
+        sb_printf(&st->sql, " AND ((%s), t.\"%s\") > ($%d::float8, $%d::%s)", order, c->key, v, k,
+                  c->key_type);
+    }
+    sb_printf(
+        &st->sql,
+        " ORDER BY %s LIMIT %d) k JOIN %s t ON t.\"%s\" = k._k ORDER BY k._d, t.\"%s\" LIMIT %d",
+        order, p->limit + 1 + KNN_TIE_SLACK, c->view, c->key, c->key, p->limit + 1);
+    return st->sql.failed ? -1 : 0;
+}
+
 int sql_list(const read_plan *p, sql_stmt *st) {
     const collection *c = p->coll;
     char point[512] = "", order[640];
@@ -176,6 +193,7 @@ int sql_list(const read_plan *p, sql_stmt *st) {
                   point);
     sb_puts(&st->sql, ") j)");
     if (p->geojson) sb_putc(&st->sql, ')');
+    if (p->by_distance) return knn_page(p, st, point, order, qparam);
     sb_printf(&st->sql, "::text, (%s)::text, t.\"%s\"::text FROM %s t", order, c->key, c->view);
     where_sql(p, st, point[0] ? point : NULL, qparam);
     const char *dir = p->desc ? "DESC" : "ASC";

@@ -30,7 +30,7 @@ typedef struct read_plan {
     /* proximity: near= or near_municipality= */
     int near;
     char near_lat[32], near_lon[32];
-    const char *near_municipality; /* number or name; resolved in SQL */
+    const char *near_municipality; /* number or name; the handler resolves it to near_lat/lon */
     char radius_m[32];             /* "" = no radius */
     /* ordering */
     const sort_key *sort; /* NULL with by_rank or by_distance */

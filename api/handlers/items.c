@@ -36,7 +36,8 @@ static void query_without_cursor(const char *raw, strbuf *out) {
 static int resolve_municipality(req_ctx *ctx, db_conn *db, read_plan *p, char *number) {
     const char *params[1] = {p->near_municipality};
     PGresult *r = db_exec(db,
-                          "SELECT number FROM municipality WHERE number = $1 "
+                          "SELECT number, ST_Y(location::geometry)::text, "
+                          "ST_X(location::geometry)::text FROM municipality WHERE number = $1 "
                           "OR lookup_keys @> ARRAY[kp_slugify($1)] ORDER BY number LIMIT 2",
                           1, params, 1);
     int rc = 0;
@@ -50,8 +51,11 @@ static int resolve_municipality(req_ctx *ctx, db_conn *db, read_plan *p, char *n
                          "\"%s\" names more than one municipality; use its number (%s or %s)",
                          p->near_municipality, PQgetvalue(r, 0, 0), PQgetvalue(r, 1, 0));
     } else {
+        /* from here on it is a plain point: the index orders by distance from a constant */
         snprintf(number, 8, "%s", PQgetvalue(r, 0, 0));
-        p->near_municipality = number;
+        snprintf(p->near_lat, sizeof p->near_lat, "%s", PQgetvalue(r, 0, 1));
+        snprintf(p->near_lon, sizeof p->near_lon, "%s", PQgetvalue(r, 0, 2));
+        p->near_municipality = NULL;
     }
     PQclear(r);
     return rc;

@@ -71,6 +71,10 @@ int respond_body(req_ctx *ctx, int status, const char *ct, const char *body, siz
         /* what an editor sees may include drafts: never in a shared cache */
         respond_header(ctx, "Cache-Control", "private, no-store");
     }
+    /* a revalidation fills the cache too: the next one is then answered from memory */
+    if (ctx->cache_key && status == 200 && (flags & RESPOND_PUBLIC) && !ctx->who.present)
+        cache_put(ctx->cache_key, &ctx->cache_gen, ct, body, len, etag,
+                  u_map_get(ctx->resp->map_header, "Link"));
     const char *inm = u_map_get_case(ctx->req->map_header, "If-None-Match");
     if (status == 200 && none_match(inm, etag)) {
         ulfius_set_empty_body_response(ctx->resp, 304);
@@ -79,9 +83,6 @@ int respond_body(req_ctx *ctx, int status, const char *ct, const char *body, siz
     }
     respond_header(ctx, "Content-Type", ct);
     ulfius_set_binary_body_response(ctx->resp, (unsigned)status, body, len);
-    if (ctx->cache_key && status == 200 && (flags & RESPOND_PUBLIC) && !ctx->who.present)
-        cache_put(ctx->cache_key, &ctx->cache_gen, ct, body, len, etag,
-                  u_map_get(ctx->resp->map_header, "Link"));
     ctx->bytes_out = len;
     return 0;
 }
