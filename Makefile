@@ -3,7 +3,7 @@
 ARGS ?=
 
 .DEFAULT_GOAL := build
-.PHONY: run test build clean bench soak format fuzz
+.PHONY: run test build clean bench soak format fuzz test-sqlmap
 
 run:
 	bash scripts/run.sh
@@ -30,3 +30,7 @@ format:
 
 fuzz:
 	bash scripts/fuzz.sh $(ARGS)
+
+# sqlmap against every query parameter, the item key and a write body; fails on any finding.
+test-sqlmap:
+	bash scripts/sqlmap.sh $(ARGS)

@@ -58,6 +58,20 @@ static void select_list(const collection *c, const char *a, const read_plan *p, 
     if (first) sb_puts(&st->sql, "NULL AS _none");
 }
 
+/* Whole items read their stored document (migrations/0011); fields=, include= and GeoJSON
+ * are composed from the view. */
+static int uses_doc(const read_plan *p) {
+    if (!p->coll->table || p->geojson) return 0;
+    for (int i = 0; i < PLAN_MAX_FIELDS; i++)
+        if (p->omit[i] || p->include[i]) return 0;
+    return 1;
+}
+
+static void doc_expr(const collection *c, sql_stmt *st) {
+    sb_printf(&st->sql, "(SELECT %s FROM %s d WHERE d.id = t.id)",
+              c->doc_select ? c->doc_select : "d.doc", c->table);
+}
+
 static void cond_sql(const plan_cond *c, sql_stmt *st) {
     const filter *f = c->f;
     int k = param(st, c->value);
@@ -185,13 +199,24 @@ int sql_list(const read_plan *p, sql_stmt *st) {
                   "ST_AsGeoJSON(t.\"%s\", 6)::json, 'properties', ",
                   c->key, c->geo);
     }
-    sb_puts(&st->sql, "(SELECT row_to_json(j) FROM (SELECT ");
-    select_list(c, "t", p, st);
-    if (p->near)
-        sb_printf(&st->sql,
-                  ", round((ST_Distance(t.\"%s\", %s) / 1000)::numeric, 3) AS distance_km", c->geo,
-                  point);
-    sb_puts(&st->sql, ") j)");
+    if (uses_doc(p)) {
+        /* the stored document, with distance_km appended inside it */
+        if (p->near) sb_puts(&st->sql, "(left(");
+        doc_expr(c, st);
+        if (p->near)
+            sb_printf(&st->sql,
+                      ", -1) || ',\"distance_km\":' || round((ST_Distance(t.\"%s\", %s) / 1000)"
+                      "::numeric, 3)::text || '}')",
+                      c->geo, point);
+    } else {
+        sb_puts(&st->sql, "(SELECT row_to_json(j) FROM (SELECT ");
+        select_list(c, "t", p, st);
+        if (p->near)
+            sb_printf(&st->sql,
+                      ", round((ST_Distance(t.\"%s\", %s) / 1000)::numeric, 3) AS distance_km",
+                      c->geo, point);
+        sb_puts(&st->sql, ") j)");
+    }
     if (p->geojson) sb_putc(&st->sql, ')');
     if (p->by_distance) return knn_page(p, st, point, order, qparam);
     sb_printf(&st->sql, "::text, (%s)::text, t.\"%s\"::text FROM %s t", order, c->key, c->view);
@@ -227,9 +252,13 @@ int sql_item(const read_plan *p, sql_stmt *st) {
                   "json_build_object('type', 'Feature', 'id', t.\"%s\", 'geometry', "
                   "ST_AsGeoJSON(t.\"%s\", 6)::json, 'properties', ",
                   c->key, c->geo);
-    sb_puts(&st->sql, "(SELECT row_to_json(j) FROM (SELECT ");
-    select_list(c, "t", p, st);
-    sb_puts(&st->sql, ") j)");
+    if (uses_doc(p)) {
+        doc_expr(c, st);
+    } else {
+        sb_puts(&st->sql, "(SELECT row_to_json(j) FROM (SELECT ");
+        select_list(c, "t", p, st);
+        sb_puts(&st->sql, ") j)");
+    }
     if (p->geojson) sb_putc(&st->sql, ')');
     sb_printf(&st->sql, "::text, %s FROM %s t WHERE ", c->table ? "t.version" : "NULL", c->view);
     int k = param(st, p->key);

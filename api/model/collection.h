@@ -111,6 +111,8 @@ typedef struct collection {
     /* writing; table NULL: read-only collection */
     const char *table;
     publish_rule rule;
+    /* The stored document (migrations/0011) as SQL over the table row d; NULL: d.doc. */
+    const char *doc_select;
 } collection;
 
 /* The registry (model/registry.c). */
