@@ -77,7 +77,12 @@ static void cond_sql(const plan_cond *c, sql_stmt *st) {
     int k = param(st, c->value);
     switch (f->kind) {
     case FILTER_IN:
-        sb_printf(&st->sql, " AND t.\"%s\"::text = ANY(string_to_array($%d, ','))", f->column, k);
+        /* one value: plain equality, so an index on (column, sort key) can give the order */
+        if (!strchr(c->value, ','))
+            sb_printf(&st->sql, " AND t.\"%s\"::text = $%d", f->column, k);
+        else
+            sb_printf(&st->sql, " AND t.\"%s\"::text = ANY(string_to_array($%d, ','))", f->column,
+                      k);
         break;
     case FILTER_TAGS:
         sb_printf(&st->sql, " AND t.\"%s\" && string_to_array($%d, ',')", f->column, k);
