@@ -51,3 +51,13 @@ int pgerr_problem(problem *p, const PGresult *r) {
     log_error("database error %s: %s", state, PQresultErrorMessage(r));
     return problem_set(p, 500, "internal", "the server failed to answer");
 }
+
+db_conn *db_acquire_or_problem(problem *p) {
+    db_conn *db = db_acquire();
+    if (!db) {
+        p->retry_after = 2;
+        problem_set(p, 503, "database-unavailable",
+                    "the database is busy or unreachable; try again shortly");
+    }
+    return db;
+}

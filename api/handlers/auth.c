@@ -20,15 +20,6 @@
 
 int read_json_body(req_ctx *ctx, int patch, json_t **out); /* handlers/write.c */
 
-static db_conn *acquire(req_ctx *ctx) {
-    db_conn *db = db_acquire();
-    if (!db) {
-        ctx->prob.retry_after = 2;
-        problem_set(&ctx->prob, 503, "database-unavailable", "the database is unreachable");
-    }
-    return db;
-}
-
 /* A required string member of the body, or a 422 error for it. */
 static const char *body_string(req_ctx *ctx, json_t *body, const char *name, size_t max) {
     json_t *v = json_object_get(body, name);
@@ -147,7 +138,7 @@ int auth_token(req_ctx *ctx) {
         validation_failed(ctx);
         goto done;
     }
-    if (!(db = acquire(ctx))) goto done;
+    if (!(db = db_acquire_or_problem(&ctx->prob))) goto done;
     /* Both limits are in the database, so every instance shares them. */
     const char *lim[2] = {email, addr};
     if (run(ctx, db,
@@ -215,7 +206,7 @@ int auth_refresh(req_ctx *ctx) {
         validation_failed(ctx);
         goto done;
     }
-    if (!(db = acquire(ctx))) goto done;
+    if (!(db = db_acquire_or_problem(&ctx->prob))) goto done;
     const char *p[1] = {token};
     if (run(ctx, db, "BEGIN", 0, NULL, NULL) != 0 ||
         run(ctx, db,
@@ -266,7 +257,8 @@ done:
 int auth_logout(req_ctx *ctx) {
     db_conn *db = NULL;
     int rc = -1;
-    if (query_reject_unused(&ctx->q, &ctx->prob) || !(db = acquire(ctx))) goto done;
+    if (query_reject_unused(&ctx->q, &ctx->prob) || !(db = db_acquire_or_problem(&ctx->prob)))
+        goto done;
     if (auth_require(ctx, db) != 0) goto done;
     char exp[24];
     snprintf(exp, sizeof exp, "%ld", ctx->who.exp);
@@ -301,7 +293,8 @@ int auth_me(req_ctx *ctx) {
     db_conn *db = NULL;
     PGresult *r = NULL;
     int rc = -1;
-    if (query_reject_unused(&ctx->q, &ctx->prob) || !(db = acquire(ctx))) goto done;
+    if (query_reject_unused(&ctx->q, &ctx->prob) || !(db = db_acquire_or_problem(&ctx->prob)))
+        goto done;
     if (auth_require(ctx, db) != 0) goto done;
     const char *p[1] = {ctx->who.user_id};
     if (run(ctx, db, user_json_sql, 1, p, &r) != 0) goto done;
@@ -320,7 +313,8 @@ int auth_change_password(req_ctx *ctx) {
     db_conn *db = NULL;
     PGresult *r = NULL;
     int rc = -1;
-    if (query_reject_unused(&ctx->q, &ctx->prob) || !(db = acquire(ctx))) goto done;
+    if (query_reject_unused(&ctx->q, &ctx->prob) || !(db = db_acquire_or_problem(&ctx->prob)))
+        goto done;
     if (auth_require(ctx, db) != 0 || read_json_body(ctx, 0, &body) != 0) goto done;
     int bad = unknown_members(ctx, body, allowed);
     const char *cur = body_string(ctx, body, "current_password", PASSWORD_MAX_BYTES);

@@ -25,11 +25,8 @@ int changes_feed(req_ctx *ctx) {
         return problem_bad_param(&ctx->prob, "limit", "limit must be an integer from 1 to %d",
                                  CHANGES_MAX_LIMIT);
     if (query_reject_unused(&ctx->q, &ctx->prob) != 0) return -1;
-    db_conn *db = db_acquire();
-    if (!db) {
-        ctx->prob.retry_after = 2;
-        return problem_set(&ctx->prob, 503, "database-unavailable", "the database is unreachable");
-    }
+    db_conn *db = db_acquire_or_problem(&ctx->prob);
+    if (!db) return -1;
     char sbuf[24], nbuf[24];
     snprintf(sbuf, sizeof sbuf, "%ld", s);
     snprintf(nbuf, sizeof nbuf, "%ld", n);
@@ -62,11 +59,8 @@ int items_revisions(req_ctx *ctx) {
     if (!value_is_uuid(ctx->key) && !value_is_slug(ctx->key))
         return problem_set(&ctx->prob, 404, "not-found", "%s has no item \"%s\"", c->name,
                            ctx->key);
-    db_conn *db = db_acquire();
-    if (!db) {
-        ctx->prob.retry_after = 2;
-        return problem_set(&ctx->prob, 503, "database-unavailable", "the database is unreachable");
-    }
+    db_conn *db = db_acquire_or_problem(&ctx->prob);
+    if (!db) return -1;
     int rc = -1;
     PGresult *r = NULL;
     if (auth_require(ctx, db) != 0) goto done;

@@ -71,13 +71,8 @@ int run_list(req_ctx *ctx, read_plan *p, int want_count) {
     sb_init(&link, 8192);
     PGresult *r = NULL, *cr = NULL, *dr = NULL;
     char number[8];
-    db_conn *db = db_acquire();
-    if (!db) {
-        ctx->prob.retry_after = 2;
-        problem_set(&ctx->prob, 503, "database-unavailable",
-                    "the database is busy or unreachable; try again shortly");
-        goto done;
-    }
+    db_conn *db = db_acquire_or_problem(&ctx->prob);
+    if (!db) goto done;
     if (auth_identify(ctx, db) != 0) goto done;
     plan_set_viewer(p, &ctx->who);
     if (p->near_municipality && resolve_municipality(ctx, db, p, number) != 0) goto done;
@@ -186,13 +181,8 @@ int items_get(req_ctx *ctx) {
     sql_stmt st;
     sql_stmt_init(&st);
     PGresult *r = NULL;
-    db_conn *db = db_acquire();
-    if (!db) {
-        ctx->prob.retry_after = 2;
-        problem_set(&ctx->prob, 503, "database-unavailable",
-                    "the database is busy or unreachable; try again shortly");
-        goto done;
-    }
+    db_conn *db = db_acquire_or_problem(&ctx->prob);
+    if (!db) goto done;
     if (auth_identify(ctx, db) != 0) {
         db_release(db);
         goto done;

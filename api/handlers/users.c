@@ -21,12 +21,8 @@ int read_json_body(req_ctx *ctx, int patch, json_t **out); /* handlers/write.c *
     "AS centres, u.created_at, u.updated_at FROM app_user u "
 
 static db_conn *admin_db(req_ctx *ctx) {
-    db_conn *db = db_acquire();
-    if (!db) {
-        ctx->prob.retry_after = 2;
-        problem_set(&ctx->prob, 503, "database-unavailable", "the database is unreachable");
-        return NULL;
-    }
+    db_conn *db = db_acquire_or_problem(&ctx->prob);
+    if (!db) return NULL;
     if (auth_require(ctx, db) != 0) {
         db_release(db);
         return NULL;

@@ -159,6 +159,17 @@ static int may_change(req_ctx *ctx, const item_row *row, int deleting) {
                        c->name);
 }
 
+/* If-Match names the version the client read; any other is 412 (nothing changes). */
+static int check_if_match(req_ctx *ctx, const item_row *row) {
+    long want = if_match_version(ctx);
+    if (want == -3 || (want >= 0 && want != row->version))
+        return problem_set(&ctx->prob, 412, "precondition-failed",
+                           "the item has changed since you read it (it is now version %ld); "
+                           "read it again and reapply your change",
+                           row->version);
+    return 0;
+}
+
 /* Who owns a new item; 403/422 when an editor may not create it. */
 static int owner_for_create(req_ctx *ctx, write_set *ws, const char *id) {
     const identity *w = &ctx->who;
@@ -356,11 +367,7 @@ int items_create(req_ctx *ctx) {
     char id[40];
     new_uuid(id);
     if (query_reject_unused(&ctx->q, &ctx->prob) != 0) goto done;
-    if (!(db = db_acquire())) {
-        ctx->prob.retry_after = 2;
-        problem_set(&ctx->prob, 503, "database-unavailable", "the database is unreachable");
-        goto done;
-    }
+    if (!(db = db_acquire_or_problem(&ctx->prob))) goto done;
     if (auth_require(ctx, db) != 0) goto done;
     if (!ctx->who.admin && ctx->coll->rule != RULE_CENTRE_CONTENT) {
         problem_set(&ctx->prob, 403, "forbidden", "only admins add %s", ctx->coll->name);
@@ -405,24 +412,13 @@ int items_patch(req_ctx *ctx) {
     item_row row;
     memset(&row, 0, sizeof row);
     if (query_reject_unused(&ctx->q, &ctx->prob) != 0) goto done;
-    if (!(db = db_acquire())) {
-        ctx->prob.retry_after = 2;
-        problem_set(&ctx->prob, 503, "database-unavailable", "the database is unreachable");
-        goto done;
-    }
+    if (!(db = db_acquire_or_problem(&ctx->prob))) goto done;
     if (auth_require(ctx, db) != 0) goto done;
     if (read_json_body(ctx, 1, &body) != 0) goto done;
     if (begin(ctx, db) != 0 || load_for_write(ctx, db, &row) != 0) goto done;
     /* Rights first: a 412 would tell a stranger that a draft exists. */
     if (may_change(ctx, &row, 0) != 0) goto done;
-    long want = if_match_version(ctx);
-    if (want == -3 || (want >= 0 && want != row.version)) {
-        problem_set(&ctx->prob, 412, "precondition-failed",
-                    "the item has changed since you read it (it is now version %ld); read it "
-                    "again and reapply your change",
-                    row.version);
-        goto done;
-    }
+    if (check_if_match(ctx, &row) != 0) goto done;
     if (validate_body(ctx->coll, body, 0, db, &ws, &ctx->prob) != 0) goto done;
     if (!ctx->who.admin &&
         (ws.owner_null || (ws.has_owner && !auth_has_centre(&ctx->who, ws.owner_centre)))) {
@@ -465,20 +461,11 @@ int items_delete(req_ctx *ctx) {
     sql_stmt st;
     sql_stmt_init(&st);
     if (query_reject_unused(&ctx->q, &ctx->prob) != 0) goto done;
-    if (!(db = db_acquire())) {
-        ctx->prob.retry_after = 2;
-        problem_set(&ctx->prob, 503, "database-unavailable", "the database is unreachable");
-        goto done;
-    }
+    if (!(db = db_acquire_or_problem(&ctx->prob))) goto done;
     if (auth_require(ctx, db) != 0) goto done;
     if (begin(ctx, db) != 0 || load_for_write(ctx, db, &row) != 0) goto done;
     if (may_change(ctx, &row, 1) != 0) goto done;
-    long want = if_match_version(ctx);
-    if (want == -3 || (want >= 0 && want != row.version)) {
-        problem_set(&ctx->prob, 412, "precondition-failed",
-                    "the item has changed since you read it (it is now version %ld)", row.version);
-        goto done;
-    }
+    if (check_if_match(ctx, &row) != 0) goto done;
     /* The revision keeps the item as it was. */
     read_plan p;
     memset(&p, 0, sizeof p);
