@@ -1,5 +1,5 @@
 -- Each item keeps its JSON document (what api_<collection> shows, visible columns only) in
--- `doc`, so a list is an index scan plus stored text instead of a dozen sub-queries per
+-- item_doc, so a list is an index scan plus stored text instead of a dozen sub-queries per
 -- row. Triggers keep documents current, whoever writes (the API, psql, imports):
 --   * a write refreshes the item itself;
 --   * every document that mentions the item's id (a reference, an organiser, a unit …) is
@@ -8,6 +8,8 @@
 --     a centre's document lists its units and its networks (reverse lists).
 -- References are {id, slug, name} of the item itself only, so one level is enough.
 -- open_now depends on the clock: documents store "open_now":null and reads fill it in.
+-- Documents live in their own table: rewriting a content row would recompute its search
+-- vector (the hunspell dictionary makes that the most expensive part of a write).
 
 CREATE TABLE doc_ref (
     src_table text NOT NULL,
@@ -17,14 +19,10 @@ CREATE TABLE doc_ref (
 );
 CREATE INDEX doc_ref_dst_idx ON doc_ref (dst_id);
 
-DO $$
-DECLARE t text;
-BEGIN
-    FOREACH t IN ARRAY ARRAY['organisation', 'centre', 'network', 'report', 'resource',
-                             'practice', 'news', 'event'] LOOP
-        EXECUTE format('ALTER TABLE %I ADD COLUMN doc text', t);
-    END LOOP;
-END $$;
+CREATE TABLE item_doc (
+    id uuid PRIMARY KEY, -- the item's id (ids are unique across collections)
+    doc text NOT NULL
+);
 
 CREATE FUNCTION kp_view_of(tbl text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE tbl WHEN 'organisation' THEN 'api_organisations' WHEN 'centre' THEN 'api_centres'
@@ -63,8 +61,12 @@ END $$;
 CREATE FUNCTION kp_refresh_doc(tbl text, item uuid) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE d text := kp_compute_doc(tbl, item);
 BEGIN
-    EXECUTE format('UPDATE %I SET doc = $1 WHERE id = $2 AND doc IS DISTINCT FROM $1', tbl)
-        USING d, item;
+    IF d IS NULL THEN
+        DELETE FROM item_doc WHERE id = item;
+    ELSE
+        INSERT INTO item_doc (id, doc) VALUES (item, d)
+        ON CONFLICT (id) DO UPDATE SET doc = excluded.doc WHERE item_doc.doc <> excluded.doc;
+    END IF;
     DELETE FROM doc_ref WHERE src_table = tbl AND src_id = item;
     IF d IS NOT NULL THEN
         INSERT INTO doc_ref (src_table, src_id, dst_id)
@@ -91,11 +93,11 @@ BEGIN
     END IF;
 END $$;
 
--- Row triggers. The refresh's own UPDATEs run one level deeper and stop there.
+-- Row triggers.
 CREATE FUNCTION kp_doc_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF pg_trigger_depth() > 1 THEN RETURN NULL; END IF;
     IF TG_OP = 'DELETE' THEN
+        DELETE FROM item_doc WHERE id = OLD.id;
         DELETE FROM doc_ref WHERE src_table = TG_TABLE_NAME AND src_id = OLD.id;
         PERFORM kp_refresh_doc(src_table, src_id) FROM doc_ref WHERE dst_id = OLD.id;
         RETURN NULL;
@@ -110,7 +112,6 @@ DECLARE
     base text := TG_ARGV[0];
     row_ jsonb := to_jsonb(coalesce(NEW, OLD));
 BEGIN
-    IF pg_trigger_depth() > 1 THEN RETURN NULL; END IF;
     PERFORM kp_refresh_tree(base, (row_->>(base || '_id'))::uuid);
     IF row_ ? 'centre_id' THEN
         PERFORM kp_refresh_doc('centre', (row_->>'centre_id')::uuid);
@@ -168,14 +169,3 @@ END $$;
 
 SELECT kp_refresh_all_docs();
 
--- Refreshing a document is not a change of the item: keep its version and updated_at.
-CREATE OR REPLACE FUNCTION kp_touch() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    -- (generated columns such as search are not computed yet in NEW: leave them out)
-    IF to_jsonb(NEW) - 'doc' - 'search' = to_jsonb(OLD) - 'doc' - 'search' THEN
-        RETURN NEW;
-    END IF;
-    NEW.updated_at := now();
-    NEW.version := OLD.version + 1;
-    RETURN NEW;
-END $$;

@@ -170,7 +170,7 @@ out=$KP_TMP/sqlmap
 mkdir -p -- "$out/home"
 common=(--batch --level="$SQLMAP_LEVEL" --risk="$SQLMAP_RISK" --dbms=PostgreSQL --flush-session
     --disable-coloring --timeout="$SQLMAP_TIMEOUT" --retries=1 --threads=4 --skip-waf
-    --output-dir="$out/output")
+    --output-dir="$out/output" --ignore-stdin)
 
 # run_target INDEX SPEC: one sqlmap run, output in $out/INDEX.out.
 run_target() {
@@ -193,8 +193,9 @@ run_target() {
     '*') ;;
     *) args+=(-p "$param") ;;
     esac
-    # HOME in the temporary folder: sqlmap keeps its history and defaults under it.
-    HOME=$out/home sqlmap "${args[@]}" "${common[@]}" "${extra_args[@]}" \
+    # HOME in the temporary folder: sqlmap keeps its history and defaults under it;
+    # TERM=dumb keeps terminal control sequences out of the output.
+    HOME=$out/home TERM=dumb sqlmap "${args[@]}" "${common[@]}" "${extra_args[@]}" \
         >"$out/$i.out" 2>&1 </dev/null
 }
 
@@ -213,7 +214,8 @@ verdict() {
     fi
 }
 
-log "sqlmap $(HOME=$out/home sqlmap --version 2>/dev/null | tail -n 1): ${#selected[@]} targets," \
+version=$(HOME=$out/home TERM=dumb sqlmap --version --ignore-stdin 2>/dev/null | grep -m1 -E '^[0-9]') || true
+log "sqlmap ${version:-?}: ${#selected[@]} targets," \
     "--level=$SQLMAP_LEVEL --risk=$SQLMAP_RISK, $SQLMAP_JOBS at a time"
 declare -A started=() results=()
 next=0 failed=0 done_n=0

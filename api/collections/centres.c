@@ -78,7 +78,7 @@ const collection centres_collection = {
     .table = "centre",
     /* open_now depends on the clock: documents store null, reads fill it in */
     .doc_select = "replace(d.doc, '\"open_now\":null', '\"open_now\":' || "
-                  "coalesce(kp_open_now(d.operating_status, d.opening_hours, "
-                  "d.hours_exceptions, now())::text, 'null'))",
+                  "coalesce(kp_open_now(t.operating_status, t.opening_hours, "
+                  "t.hours_exceptions, now())::text, 'null'))",
     .rule = RULE_CENTRE_RECORD,
 };

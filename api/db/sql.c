@@ -68,8 +68,8 @@ static int uses_doc(const read_plan *p) {
 }
 
 static void doc_expr(const collection *c, sql_stmt *st) {
-    sb_printf(&st->sql, "(SELECT %s FROM %s d WHERE d.id = t.id)",
-              c->doc_select ? c->doc_select : "d.doc", c->table);
+    sb_printf(&st->sql, "(SELECT %s FROM item_doc d WHERE d.id = t.id)",
+              c->doc_select ? c->doc_select : "d.doc");
 }
 
 static void cond_sql(const plan_cond *c, sql_stmt *st) {

@@ -111,7 +111,8 @@ typedef struct collection {
     /* writing; table NULL: read-only collection */
     const char *table;
     publish_rule rule;
-    /* The stored document (migrations/0011) as SQL over the table row d; NULL: d.doc. */
+    /* The stored document (migrations/0011) as SQL over item_doc d and the view row t;
+     * NULL: d.doc. */
     const char *doc_select;
 } collection;
 
