@@ -59,21 +59,32 @@ BEGIN
 END $$;
 
 CREATE FUNCTION kp_refresh_doc(tbl text, item uuid) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE d text := kp_compute_doc(tbl, item);
+DECLARE
+    d text := kp_compute_doc(tbl, item);
+    fresh boolean; -- NULL: unchanged, true: a new document, false: a changed one
+    refs uuid[];
 BEGIN
     IF d IS NULL THEN
         DELETE FROM item_doc WHERE id = item;
-    ELSE
-        INSERT INTO item_doc (id, doc) VALUES (item, d)
-        ON CONFLICT (id) DO UPDATE SET doc = excluded.doc WHERE item_doc.doc <> excluded.doc;
+        DELETE FROM doc_ref WHERE src_table = tbl AND src_id = item;
+        RETURN;
     END IF;
-    DELETE FROM doc_ref WHERE src_table = tbl AND src_id = item;
-    IF d IS NOT NULL THEN
-        INSERT INTO doc_ref (src_table, src_id, dst_id)
-        SELECT DISTINCT tbl, item, m[1]::uuid
-          FROM regexp_matches(d, '"id" ?: ?"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"', 'g') m
-         WHERE m[1]::uuid <> item;
+    INSERT INTO item_doc (id, doc) VALUES (item, d)
+    ON CONFLICT (id) DO UPDATE SET doc = excluded.doc WHERE item_doc.doc <> excluded.doc
+    RETURNING xmax = 0 INTO fresh;
+    IF fresh IS NULL THEN RETURN; END IF; -- same document: same references
+    refs := ARRAY(SELECT DISTINCT m[1]::uuid FROM regexp_matches(d,
+        '"id" ?: ?"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"', 'g') m
+        WHERE m[1]::uuid <> item ORDER BY 1);
+    -- most edits change text, not references: touch doc_ref only when they differ
+    IF NOT fresh AND refs = ARRAY(SELECT dst_id FROM doc_ref WHERE src_table = tbl
+                                   AND src_id = item ORDER BY dst_id) THEN
+        RETURN;
     END IF;
+    IF NOT fresh THEN
+        DELETE FROM doc_ref WHERE src_table = tbl AND src_id = item;
+    END IF;
+    INSERT INTO doc_ref (src_table, src_id, dst_id) SELECT tbl, item, r FROM unnest(refs) r;
 END $$;
 
 -- The item, every document that mentions it, and (centres, networks) the centres it
