@@ -113,66 +113,11 @@ static int is_503(const kp_response *r) {
 
 /* ---- users ------------------------------------------------------------------------------- */
 
-/* `knutepunkt user-add EMAIL ROLE` with the password on stdin; its exit code. */
-static int user_add(const char *mail, const char *role) {
-    char url[4200], mig[4200];
-    const char *m = getenv("KP_MIGRATIONS_DIR");
-    snprintf(url, sizeof url, "DATABASE_URL=%s", kp_database_url());
-    if (m && *m)
-        snprintf(mig, sizeof mig, "MIGRATIONS_DIR=%s", m);
-    else
-        snprintf(mig, sizeof mig, "MIGRATIONS_DIR=%s/migrations", kp_source_dir());
-    size_t n = 0;
-    for (char **e = environ; *e; e++)
-        n++;
-    char **env = calloc(n + 4, sizeof *env);
-    if (!env) abort();
-    size_t k = 0;
-    for (char **e = environ; *e; e++)
-        if (strncmp(*e, "DATABASE_URL=", 13) != 0 && strncmp(*e, "MIGRATIONS_DIR=", 15) != 0 &&
-            strncmp(*e, "APP_ENV=", 8) != 0)
-            env[k++] = *e;
-    env[k++] = url;
-    env[k++] = mig;
-    env[k++] = "APP_ENV=development";
-    env[k] = NULL;
-    char *argv[] = {(char *)binary, "user-add", (char *)mail, (char *)role, NULL};
-    int fds[2];
-    if (pipe(fds) != 0) {
-        free(env);
-        return -1;
-    }
-    fflush(stdout);
-    pid_t child = fork();
-    if (child == 0) {
-        dup2(fds[0], 0);
-        close(fds[0]);
-        close(fds[1]);
-        int out = open("http_faults-user-add.log", O_WRONLY | O_CREAT | O_APPEND, 0644);
-        if (out >= 0) {
-            dup2(out, 1);
-            dup2(out, 2);
-        }
-        execve(binary, argv, env);
-        _exit(127);
-    }
-    free(env);
-    close(fds[0]);
-    static const char line[] = PASSWORD "\n";
-    ssize_t w = write(fds[1], line, sizeof line - 1);
-    (void)w;
-    close(fds[1]);
-    int st = 0;
-    while (waitpid(child, &st, 0) < 0 && errno == EINTR) {
-    }
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 /* Creates the admin and logs in through s (tokens are valid on every server of this test:
  * they share the harness's JWT_SECRET and the database). */
 static int login_admin(kp_server *s) {
     snprintf(email, sizeof email, "ht-faults-%d@test.invalid", (int)getpid());
-    int rc = user_add(email, "admin");
+    int rc = kp_user_add(email, "admin", PASSWORD, NULL, "http_faults-user-add.log");
     if (!CHECK(rc == 0, "user-add %s admin: exit %d (see http_faults-user-add.log)", email, rc))
         return -1;
     char body[256];

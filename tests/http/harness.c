@@ -1072,3 +1072,64 @@ char *kp_sql_value(const char *fmt, ...) {
     PQclear(r);
     return v;
 }
+
+int kp_user_add(const char *email, const char *role, const char *password,
+                const char *const *centres, const char *log_path) {
+    if (!binary) return -1;
+    char url[4200], mig[4200];
+    const char *m = getenv("KP_MIGRATIONS_DIR");
+    snprintf(url, sizeof url, "DATABASE_URL=%s", kp_database_url());
+    if (m && *m)
+        snprintf(mig, sizeof mig, "MIGRATIONS_DIR=%s", m);
+    else
+        snprintf(mig, sizeof mig, "MIGRATIONS_DIR=%s/migrations", kp_source_dir());
+    size_t n = 0;
+    for (char **e = environ; *e; e++)
+        n++;
+    char **env = calloc(n + 4, sizeof *env);
+    if (!env) abort();
+    size_t k = 0;
+    for (char **e = environ; *e; e++)
+        if (strncmp(*e, "DATABASE_URL=", 13) != 0 && strncmp(*e, "MIGRATIONS_DIR=", 15) != 0 &&
+            strncmp(*e, "JWT_SECRET=", 11) != 0 && strncmp(*e, "APP_ENV=", 8) != 0)
+            env[k++] = *e;
+    env[k++] = url;
+    env[k++] = mig;
+    env[k++] = "APP_ENV=development";
+    env[k] = NULL;
+    char *argv[16] = {(char *)binary, "user-add", (char *)email, (char *)role};
+    int a = 4;
+    for (int i = 0; centres && centres[i] && a < 15; i++)
+        argv[a++] = (char *)centres[i];
+    argv[a] = NULL;
+    int fds[2];
+    if (pipe(fds) != 0) {
+        free(env);
+        return -1;
+    }
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0) {
+        dup2(fds[0], 0);
+        close(fds[0]);
+        close(fds[1]);
+        int out = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (out >= 0) {
+            dup2(out, 1);
+            dup2(out, 2);
+        }
+        execve(binary, argv, env);
+        _exit(127);
+    }
+    free(env);
+    close(fds[0]);
+    char line[300];
+    int len = snprintf(line, sizeof line, "%s\n", password);
+    ssize_t w = write(fds[1], line, (size_t)len);
+    (void)w;
+    close(fds[1]);
+    int st = 0;
+    while (waitpid(child, &st, 0) < 0 && errno == EINTR) {
+    }
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}

@@ -111,6 +111,10 @@ char *kp_server_output(const kp_server *s);
  * -1 when it did not exit in time (it is killed) or was killed by a signal. *output gets its
  * stdout + stderr (malloc'd) when output is not NULL. */
 int kp_run_binary(const char *const *extra_env, const char *arg, int timeout_s, char **output);
+/* `knutepunkt user-add EMAIL ROLE [CENTRE…]` against the test database with the password on
+ * stdin (creates or resets the user); output appended to log_path. Returns its exit code. */
+int kp_user_add(const char *email, const char *role, const char *password,
+                const char *const *centres, const char *log_path);
 
 /* ---- requests ---------------------------------------------------------------------------- */
 

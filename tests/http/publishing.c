@@ -141,63 +141,10 @@ static long db_long(const char *fmt, const char *a) {
 
 /* ---- users ------------------------------------------------------------------------------- */
 
-static int user_add(const char *email, const char *role, const char *c1, const char *c2) {
-    char url[4200], mig[4200];
-    const char *m = getenv("KP_MIGRATIONS_DIR");
-    snprintf(url, sizeof url, "DATABASE_URL=%s", kp_database_url());
-    if (m && *m)
-        snprintf(mig, sizeof mig, "MIGRATIONS_DIR=%s", m);
-    else
-        snprintf(mig, sizeof mig, "MIGRATIONS_DIR=%s/migrations", kp_source_dir());
-    size_t n = 0;
-    for (char **e = environ; *e; e++)
-        n++;
-    char **env = calloc(n + 8, sizeof *env);
-    if (!env) abort();
-    size_t k = 0;
-    for (char **e = environ; *e; e++)
-        if (strncmp(*e, "DATABASE_URL=", 13) != 0 && strncmp(*e, "MIGRATIONS_DIR=", 15) != 0 &&
-            strncmp(*e, "JWT_SECRET=", 11) != 0 && strncmp(*e, "APP_ENV=", 8) != 0)
-            env[k++] = *e;
-    env[k++] = url;
-    env[k++] = mig;
-    env[k++] = "APP_ENV=development";
-    env[k] = NULL;
-    char *argv[] = {(char *)binary, "user-add", (char *)email, (char *)role,
-                    (char *)c1,     (char *)c2, NULL};
-    int fds[2];
-    if (pipe(fds) != 0) {
-        free(env);
-        return -1;
-    }
-    fflush(stdout);
-    pid_t child = fork();
-    if (child == 0) {
-        dup2(fds[0], 0);
-        close(fds[0]);
-        close(fds[1]);
-        int out = open("http_publishing-user-add.log", O_WRONLY | O_CREAT | O_APPEND, 0644);
-        if (out >= 0) {
-            dup2(out, 1);
-            dup2(out, 2);
-        }
-        execve(binary, argv, env);
-        _exit(127);
-    }
-    free(env);
-    close(fds[0]);
-    ssize_t w = write(fds[1], PASSWORD "\n", strlen(PASSWORD) + 1);
-    (void)w;
-    close(fds[1]);
-    int st = 0;
-    while (waitpid(child, &st, 0) < 0 && errno == EINTR) {
-    }
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static int make_user(user *u, const char *tag, const char *role, const char *c1, const char *c2) {
     snprintf(u->email, sizeof u->email, "%s-%s@test.invalid", prefix, tag);
-    int rc = user_add(u->email, role, c1, c2);
+    const char *centres[] = {c1, c2, NULL};
+    int rc = kp_user_add(u->email, role, PASSWORD, centres, "http_publishing-user-add.log");
     if (!CHECK(rc == 0, "user-add %s: exit %d (see http_publishing-user-add.log)", u->email, rc))
         return -1;
     char *id = kp_sql_value("SELECT id FROM app_user WHERE email = '%s'", u->email);
