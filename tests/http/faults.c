@@ -42,19 +42,6 @@ static void revive_db(void) {
     if (c) PQclear(PQexec(c, "SELECT 1"));
 }
 
-/* Stops s (SIGTERM, exit status 0 expected) and scans its output for sanitizer reports. */
-static void stop_and_scan(kp_server *s, const char *what) {
-    if (!s) return;
-    char log_path[512];
-    snprintf(log_path, sizeof log_path, "%s", s->log_path);
-    kp_server_stop(s);
-    char *out = kp_read_file(log_path, NULL);
-    CHECK(out && !strstr(out, "AddressSanitizer") && !strstr(out, "LeakSanitizer") &&
-              !strstr(out, "runtime error:"),
-          "%s: no sanitizer report in %s", what, log_path);
-    free(out);
-}
-
 /* A connection holding LOCK TABLE news IN ACCESS EXCLUSIVE MODE in an open transaction. */
 static PGconn *lock_news(void) {
     PGconn *c = PQconnectdb(kp_database_url());
@@ -145,7 +132,7 @@ static void test_statement_timeout(void) {
     kp_server *s = kp_server_start(env);
     if (!s) return;
     if (login_admin(s) != 0) {
-        stop_and_scan(s, "statement-timeout server");
+        kp_server_stop_and_scan(s, "statement-timeout server");
         return;
     }
     kp_response *r = kp_get(s, "/v1/news?limit=2");
@@ -208,7 +195,7 @@ static void test_statement_timeout(void) {
         free(rs);
         CHECK(bad == 0, "after the lock: %d of 16 parallel reads failed", bad);
     }
-    stop_and_scan(s, "statement-timeout server");
+    kp_server_stop_and_scan(s, "statement-timeout server");
 }
 
 /* ---- (2) pool exhaustion ----------------------------------------------------------------- */
@@ -393,7 +380,7 @@ static void test_pool_exhaustion(void) {
          * a hang; the README says so. */
         CHECK(slowest < 8.0, "8 at once: every one answered within a bounded wait (%s)", list);
     }
-    if (sb) stop_and_scan(sb, "pool-exhaustion burst server");
+    if (sb) kp_server_stop_and_scan(sb, "pool-exhaustion burst server");
 
     /* afterwards everything succeeds */
     const char *after[8];
@@ -410,7 +397,7 @@ static void test_pool_exhaustion(void) {
     }
     free(rs);
     CHECK(bad == 0, "after the pool drained: %d of 8 parallel reads failed", bad);
-    stop_and_scan(s, "pool-exhaustion server");
+    kp_server_stop_and_scan(s, "pool-exhaustion server");
 }
 
 /* ---- (3) database restart under writes --------------------------------------------------- */
@@ -620,7 +607,7 @@ static void test_restart_under_writes(void) {
     kp_response_free(r);
     PQclear(res);
     free(recs);
-    stop_and_scan(s, "restart server");
+    kp_server_stop_and_scan(s, "restart server");
 }
 
 /* ---- (4) SIGTERM with requests in flight ------------------------------------------------- */
@@ -635,7 +622,7 @@ static void test_sigterm(void) {
     kp_response_free(r);
     PGconn *lock = lock_news();
     if (!lock) {
-        stop_and_scan(s, "SIGTERM server");
+        kp_server_stop_and_scan(s, "SIGTERM server");
         return;
     }
     enum { N = 16 };

@@ -1133,3 +1133,15 @@ int kp_user_add(const char *email, const char *role, const char *password,
     }
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
+
+void kp_server_stop_and_scan(kp_server *s, const char *what) {
+    if (!s) return;
+    char log_path[512];
+    snprintf(log_path, sizeof log_path, "%s", s->log_path);
+    kp_server_stop(s);
+    char *out = kp_read_file(log_path, NULL);
+    CHECK(out && !strstr(out, "AddressSanitizer") && !strstr(out, "LeakSanitizer") &&
+              !strstr(out, "runtime error:"),
+          "%s: no sanitizer report in %s", what, log_path);
+    free(out);
+}

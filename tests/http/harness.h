@@ -113,6 +113,8 @@ char *kp_server_output(const kp_server *s);
 int kp_run_binary(const char *const *extra_env, const char *arg, int timeout_s, char **output);
 /* `knutepunkt user-add EMAIL ROLE [CENTRE…]` against the test database with the password on
  * stdin (creates or resets the user); output appended to log_path. Returns its exit code. */
+/* Stops s and checks its log holds no ASan/LSan/UBSan report (what names it). */
+void kp_server_stop_and_scan(kp_server *s, const char *what);
 int kp_user_add(const char *email, const char *role, const char *password,
                 const char *const *centres, const char *log_path);
 

@@ -190,19 +190,6 @@ static char *raw_get(const char *target, const char *extra_headers, size_t *len)
     return req;
 }
 
-/* Stops s (SIGTERM, exit status 0 expected) and scans its output for sanitizer reports. */
-static void stop_and_scan(kp_server *s, const char *what) {
-    if (!s) return;
-    char log_path[512];
-    snprintf(log_path, sizeof log_path, "%s", s->log_path);
-    kp_server_stop(s);
-    char *out = kp_read_file(log_path, NULL);
-    CHECK(out && !strstr(out, "AddressSanitizer") && !strstr(out, "LeakSanitizer") &&
-              !strstr(out, "runtime error:"),
-          "%s: no sanitizer report in %s", what, log_path);
-    free(out);
-}
-
 static int alive(kp_server *s) {
     kp_response *r = kp_request_timeout(s, "GET", "/healthz", NULL, NULL, 0, 5);
     int ok = r->status == 200;
@@ -1040,7 +1027,7 @@ int main(int argc, char **argv) {
         test_slow_clients();
         cleanup();
     }
-    stop_and_scan(small, "the MAX_BODY_BYTES=4096 server");
-    stop_and_scan(srv, "the main server");
+    kp_server_stop_and_scan(small, "the MAX_BODY_BYTES=4096 server");
+    kp_server_stop_and_scan(srv, "the main server");
     return kp_finish();
 }
