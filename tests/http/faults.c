@@ -100,24 +100,6 @@ static int is_503(const kp_response *r) {
 
 /* ---- users ------------------------------------------------------------------------------- */
 
-/* Creates the admin and logs in through s (tokens are valid on every server of this test:
- * they share the harness's JWT_SECRET and the database). */
-static int login_admin(kp_server *s) {
-    snprintf(email, sizeof email, "ht-faults-%d@test.invalid", (int)getpid());
-    int rc = kp_user_add(email, "admin", PASSWORD, NULL, "http_faults-user-add.log");
-    if (!CHECK(rc == 0, "user-add %s admin: exit %d (see http_faults-user-add.log)", email, rc))
-        return -1;
-    char body[256];
-    int n = snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"%s\"}", email, PASSWORD);
-    const char *h[] = {"Content-Type: application/json", NULL};
-    kp_response *r = kp_request(s, "POST", "/v1/auth/token", h, body, (size_t)n);
-    const char *tok = r->status == 200 ? kp_str(r->json, "access_token") : NULL;
-    int ok = CHECK(tok != NULL, "the test admin logs in: %ld %.200s", r->status, r->body);
-    if (tok) snprintf(auth_header, sizeof auth_header, "Authorization: Bearer %s", tok);
-    kp_response_free(r);
-    return ok ? 0 : -1;
-}
-
 static kp_response *post_news(kp_server *s, const char *title) {
     char body[256];
     int n = snprintf(body, sizeof body, "{\"title\":\"%s\",\"date\":\"2024-06-01\"}", title);
@@ -131,7 +113,8 @@ static void test_statement_timeout(void) {
     const char *env[] = {"STATEMENT_TIMEOUT_MS=300", "CACHE_MAX_BYTES=0", NULL};
     kp_server *s = kp_server_start(env);
     if (!s) return;
-    if (login_admin(s) != 0) {
+    if (kp_admin_login(s, "faults", PASSWORD, email, sizeof email, auth_header,
+                       sizeof auth_header) != 0) {
         kp_server_stop_and_scan(s, "statement-timeout server");
         return;
     }

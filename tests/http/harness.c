@@ -1145,3 +1145,21 @@ void kp_server_stop_and_scan(kp_server *s, const char *what) {
           "%s: no sanitizer report in %s", what, log_path);
     free(out);
 }
+
+int kp_admin_login(kp_server *s, const char *tag, const char *password, char *email,
+                   size_t email_len, char *auth_header, size_t auth_len) {
+    char log[128];
+    snprintf(email, email_len, "ht-%s-%d@test.invalid", tag, (int)getpid());
+    snprintf(log, sizeof log, "http_%s-user-add.log", tag);
+    int rc = kp_user_add(email, "admin", password, NULL, log);
+    if (!CHECK(rc == 0, "user-add %s admin: exit %d (see %s)", email, rc, log)) return -1;
+    char body[512];
+    int n = snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"%s\"}", email, password);
+    const char *h[] = {"Content-Type: application/json", NULL};
+    kp_response *r = kp_request(s, "POST", "/v1/auth/token", h, body, (size_t)n);
+    const char *tok = r->status == 200 ? kp_str(r->json, "access_token") : NULL;
+    int ok = CHECK(tok != NULL, "the test admin logs in: %ld %.200s", r->status, r->body);
+    if (tok) snprintf(auth_header, auth_len, "Authorization: Bearer %s", tok);
+    kp_response_free(r);
+    return ok ? 0 : -1;
+}

@@ -115,6 +115,10 @@ int kp_run_binary(const char *const *extra_env, const char *arg, int timeout_s, 
  * stdin (creates or resets the user); output appended to log_path. Returns its exit code. */
 /* Stops s and checks its log holds no ASan/LSan/UBSan report (what names it). */
 void kp_server_stop_and_scan(kp_server *s, const char *what);
+/* Creates an admin ht-<tag>-<pid>@test.invalid and logs it in through s; fills email and
+ * auth_header ("Authorization: Bearer …"). 0, or -1 after a failed check. */
+int kp_admin_login(kp_server *s, const char *tag, const char *password, char *email,
+                   size_t email_len, char *auth_header, size_t auth_len);
 int kp_user_add(const char *email, const char *role, const char *password,
                 const char *const *centres, const char *log_path);
 

@@ -197,24 +197,6 @@ static int alive(kp_server *s) {
     return ok;
 }
 
-/* ---- users ------------------------------------------------------------------------------- */
-
-static int login_admin(const char *binary) {
-    snprintf(email, sizeof email, "ht-hostile-%d@test.invalid", (int)getpid());
-    int rc = kp_user_add(email, "admin", PASSWORD, NULL, "http_hostile-user-add.log");
-    if (!CHECK(rc == 0, "user-add %s admin: exit %d (see http_hostile-user-add.log)", email, rc))
-        return -1;
-    char body[256];
-    int n = snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"%s\"}", email, PASSWORD);
-    const char *h[] = {"Content-Type: application/json", NULL};
-    kp_response *r = kp_request(srv, "POST", "/v1/auth/token", h, body, (size_t)n);
-    const char *tok = r->status == 200 ? kp_str(r->json, "access_token") : NULL;
-    int ok = CHECK(tok != NULL, "the test admin logs in: %ld %.200s", r->status, r->body);
-    if (tok) snprintf(auth_header, sizeof auth_header, "Authorization: Bearer %s", tok);
-    kp_response_free(r);
-    return ok ? 0 : -1;
-}
-
 static kp_response *post_json(kp_server *s, const char *method, const char *path, int with_token,
                               const char *body, size_t len) {
     const char *h[4] = {"Content-Type: application/json", NULL, NULL, NULL};
@@ -1005,14 +987,14 @@ static void cleanup(void) {
 
 int main(int argc, char **argv) {
     if (kp_init(argc, argv, "http_hostile") != 0) return kp_finish();
-    const char *binary = argc > 1 ? argv[1] : getenv("KP_BINARY");
     snprintf(title_prefix, sizeof title_prefix, "kp-hostile-%d", (int)getpid());
     const char *env[] = {"CONNECTION_TIMEOUT_S=2", NULL};
     srv = kp_server_start(env);
     const char *small_env[] = {"MAX_BODY_BYTES=4096", NULL};
     small = kp_server_start(small_env);
     if (srv) {
-        login_admin(binary);
+        kp_admin_login(srv, "hostile", PASSWORD, email, sizeof email, auth_header,
+                       sizeof auth_header);
         test_url_limits();
         test_header_limits();
         test_body_limit();
