@@ -128,9 +128,15 @@ static int resolve_ref(const field *f, const char *path, json_t *v, db_conn *db,
         snprintf(out, outlen, "%s", key);
         return 0;
     }
+    /* Each branch can use an index: `key::text = $1 OR slug = $1` cannot, and scanned
+     * every centre on each write that names one. */
     char sql[256];
-    snprintf(sql, sizeof sql, "SELECT %s::text FROM %s WHERE %s::text = $1 OR slug = $1 LIMIT 1",
-             f->ref_key, f->ref_table, f->ref_key);
+    if (strcmp(f->ref_key, "id") == 0)
+        snprintf(sql, sizeof sql, "SELECT id::text FROM %s WHERE %s LIMIT 1", f->ref_table,
+                 value_is_uuid(key) ? "id = $1::uuid OR slug = $1" : "slug = $1");
+    else
+        snprintf(sql, sizeof sql, "SELECT %s::text FROM %s WHERE %s = $1 OR slug = $1 LIMIT 1",
+                 f->ref_key, f->ref_table, f->ref_key);
     const char *params[1] = {key};
     PGresult *r = db_exec(db, sql, 1, params, 1);
     int rc = 0;
