@@ -3,7 +3,8 @@
 #
 #  1. installs what is missing (wrk, nginx), builds Release;
 #  2. starts a throwaway PostgreSQL cluster (fsync off), migrates, loads
-#     tests/bench/data.sql (10,000 centres, 100,000 news items), creates an editor;
+#     tests/bench/data.sql (10,000 centres, 100,000 news items; under a minute), creates
+#     an editor; or, with BENCH_KEEP_CLUSTER=1, reuses a kept cluster with the data loaded;
 #  3. starts the server and runs wrk against each endpoint (tests/bench/*.lua for the
 #     scripted ones), after a warm-up, one endpoint at a time;
 #  4. serves the very bytes of the list response from nginx as the ceiling;
@@ -27,11 +28,28 @@
 #                        during the uncached "list", both during "mix";
 #                        profiles in tests/bench/out/perf-*.txt
 #   BENCH_SERVER_ENV="K=V …"  extra environment for the server
+#   BENCH_KEEP_CLUSTER=0 1: keep the loaded cluster in BENCH_CLUSTER_DIR (default
+#                        var/bench-cluster, git-ignored; setting it implies 1) and reuse it
+#                        while migrations/*.sql, tests/bench/data.sql, BENCH_CENTRES and
+#                        BENCH_NEWS stay the same (else it is loaded again). Every run gets
+#                        a fresh copy of the loaded database, so the write runs of one run
+#                        never change the next one's data. See scripts/benchlib.sh.
+#
+#   BENCH_QUICK=0        1: for development, other defaults: BENCH_SECONDS=3
+#                        BENCH_WARMUP=1 BENCH_EXPLAIN=0 BENCH_KEEP_CLUSTER=1 (each can still
+#                        be set). With BENCH_ONLY, a number in well under a minute once
+#                        the cluster is kept, e.g. the list with and without the cache:
+#                          BENCH_QUICK=1 BENCH_ONLY='^list$' make bench
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=pg.sh
-source "$(dirname -- "${BASH_SOURCE[0]}")/pg.sh"
+# shellcheck source-path=SCRIPTDIR source=benchlib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/benchlib.sh"
 cd "$KP_ROOT"
 
+BENCH_QUICK=${BENCH_QUICK:-0}
+[[ $BENCH_QUICK == 0 || $BENCH_QUICK == 1 ]] || die "BENCH_QUICK must be 0 or 1"
+if [[ $BENCH_QUICK == 1 ]]; then
+    : "${BENCH_SECONDS:=3}" "${BENCH_WARMUP:=1}" "${BENCH_EXPLAIN:=0}" "${BENCH_KEEP_CLUSTER:=1}"
+fi
 BENCH_SECONDS=${BENCH_SECONDS:-15}
 BENCH_WARMUP=${BENCH_WARMUP:-3}
 BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-64}
@@ -44,6 +62,8 @@ BENCH_EXPLAIN=${BENCH_EXPLAIN:-1}
 BENCH_ONLY=${BENCH_ONLY:-}
 BENCH_PERF=${BENCH_PERF:-0}
 BENCH_SERVER_ENV=${BENCH_SERVER_ENV:-}
+BENCH_CLUSTER_DIR=${BENCH_CLUSTER_DIR:-}
+BENCH_KEEP_CLUSTER=${BENCH_KEEP_CLUSTER:-$([[ -n $BENCH_CLUSTER_DIR ]] && echo 1 || echo 0)}
 for v in BENCH_SECONDS BENCH_WARMUP BENCH_CONNECTIONS BENCH_THREADS BENCH_CENTRES BENCH_NEWS; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number (got '${!v}')"
 done
@@ -51,13 +71,15 @@ done
     die "need BENCH_SECONDS >= 1 and BENCH_CONNECTIONS >= BENCH_THREADS >= 1"
 ((BENCH_CENTRES >= 100 && BENCH_NEWS >= 100)) || die "need at least 100 centres and 100 news items"
 [[ $BENCH_Q =~ ^[[:alpha:]]+$ ]] || die "BENCH_Q must be one word"
+[[ $BENCH_KEEP_CLUSTER == 0 || $BENCH_KEEP_CLUSTER == 1 ]] || die "BENCH_KEEP_CLUSTER must be 0 or 1"
+[[ $BENCH_KEEP_CLUSTER == 0 ]] || KP_KEEP_DIR=${BENCH_CLUSTER_DIR:-$KP_ROOT/var/bench-cluster}
 
 # Targets (2-core box, Release build).
 T_LIST=6000 T_GET=12000 T_SEARCH=3000 T_NEAR=5000 T_WRITE=1500
 T_P99_MS=20 T_CEILING=0.50 T_RSS_MB=40
 
 EDITOR_CENTRE=bench-centre-1
-EDITOR_EMAIL=bench-editor@example.org
+KP_EDITOR_EMAIL=bench-editor@example.org
 SEED_SLUG=sagatun-recovery
 
 t0=$SECONDS
@@ -67,16 +89,12 @@ ngx_pid=
 finish() {
     local rc=$?
     set +e
-    stop_server
     if [[ -n $ngx_pid ]]; then
         kill -TERM "$ngx_pid" 2>/dev/null
         wait "$ngx_pid" 2>/dev/null
         ngx_pid=
     fi
-    if [[ -n $tmp ]]; then
-        pg_stop "$tmp/pg" || warn "could not stop the bench cluster in $tmp/pg"
-        rm -rf -- "$tmp"
-    fi
+    kp_env_down
     if ((rc == 0)); then
         log "make bench: done in $((SECONDS - t0)) s"
     else
@@ -92,93 +110,22 @@ trap 'exit 129' HUP
 # helpers
 # ---------------------------------------------------------------------------------------
 
-# SIGTERM, then up to 15 s for the graceful stop, then SIGKILL.
 stop_server() {
-    [[ -n $srv_pid ]] || return 0
-    local i
-    kill -TERM "$srv_pid" 2>/dev/null || true
-    for ((i = 0; i < 150; i++)); do
-        kill -0 "$srv_pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$srv_pid" 2>/dev/null || true
-    wait "$srv_pid" 2>/dev/null || true
+    kp_server_stop 15
     srv_pid=
 }
 
-# start_server LOG [K=V …]: start the server with the bench settings; sets srv_pid.
+# start_server LOG [K=V …]: start the server with the bench settings; sets srv_pid,
+# srv_port and base.
 start_server() {
-    local logf=$1 i
+    local logf=$1
     shift
-    srv_port=$(free_port) || die "no free port for the server"
     local -a extra=()
     read -ra extra <<<"$BENCH_SERVER_ENV"
     # Appending (>>) so the log can be truncated between runs.
-    env DATABASE_URL="$db_url" PORT="$srv_port" MIGRATIONS_DIR="$KP_ROOT/migrations" \
-        OPENAPI_PATH="$KP_ROOT/openapi/openapi.json" DATA_DIR="$tmp/data" \
-        JWT_SECRET="$jwt_secret" LOG_FORMAT=text AUTO_MIGRATE=0 \
-        PER_IP_CONNECTION_LIMIT=$((BENCH_CONNECTIONS * 2)) \
-        "$@" "${extra[@]}" "$bin" serve >>"$logf" 2>&1 </dev/null &
-    srv_pid=$!
-    base="http://127.0.0.1:$srv_port"
-    for ((i = 0; i < 300; i++)); do
-        if curl -sf -o /dev/null "$base/readyz"; then
-            return 0
-        fi
-        kill -0 "$srv_pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    tail -n 20 -- "$logf" >&2
-    die "the server did not become ready"
-}
-
-# Seconds of CPU (user+system) as clock ticks: one process / the whole cluster.
-proc_ticks() {
-    awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0
-}
-# The postmaster, its children (backends, also the ones that come and go) and what its
-# dead children used (cutime/cstime). cat, not awk, opens the files: a process may end
-# between the glob and the read.
-pg_ticks() {
-    local pm
-    pm=$(head -n 1 -- "$tmp/pg/data/postmaster.pid")
-    { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pm="$pm" '
-        {
-            pid = $1
-            # comm may contain spaces: cut the line after ") " so the fields do not shift;
-            # then f[2] = ppid, f[12..15] = utime stime cutime cstime
-            line = $0; sub(/^[^(]*\(.*\) /, "", line); split(line, f, " ")
-            if (f[2] == pm) s += f[12] + f[13]
-            if (pid == pm) s += f[12] + f[13] + f[14] + f[15]
-        }
-        END { print s + 0 }'
-}
-# The cluster's processes (postmaster and children), comma-separated.
-pg_pids() {
-    local pm
-    pm=$(head -n 1 -- "$tmp/pg/data/postmaster.pid")
-    { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pm="$pm" '
-        { line = $0; sub(/^[^(]*\(.*\) /, "", line); split(line, f, " ")
-          if (f[2] == pm || $1 == pm) printf "%s%s", n++ ? "," : "", $1 }'
-}
-rss_kb() {
-    awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0
-}
-
-# Wait until the server holds no client connection (wrk's sockets of the last run are
-# gone), so one run's leftovers never count against the next one's connection limit.
-wait_idle() {
-    local port=$1 i n
-    command -v ss >/dev/null 2>&1 || {
-        sleep 1
-        return 0
-    }
-    for ((i = 0; i < 100; i++)); do
-        n=$(ss -Htn "( sport = :$port )" 2>/dev/null | awk '$1 != "TIME-WAIT"' | wc -l)
-        ((n == 0)) && return 0
-        sleep 0.1
-    done
-    warn "port $port still has $n connections after 10 s"
+    kp_server_start "$logf" 30 PER_IP_CONNECTION_LIMIT=$((BENCH_CONNECTIONS * 2)) \
+        "$@" "${extra[@]}" || die "the server did not become ready"
+    srv_pid=$KP_SRV_PID srv_port=$KP_SRV_PORT base=$KP_BASE
 }
 
 # wrk_run SECONDS URL [LUA]: wrk with the bench settings; output on stdout.
@@ -253,17 +200,6 @@ selected() {
     [[ -z $BENCH_ONLY || $1 =~ $BENCH_ONLY ]]
 }
 
-# A fresh access token for the editor (the write runs take one just before they start;
-# kpbench.lua logs in again by itself when a run outlives it).
-login() {
-    local body
-    body=$(curl -sf -H 'Content-Type: application/json' \
-        -d "{\"email\":\"$EDITOR_EMAIL\",\"password\":\"$editor_password\"}" "$base/v1/auth/token") ||
-        die "the editor could not log in"
-    token=$(sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' <<<"$body")
-    [[ -n $token ]] || die "no access token in the login answer"
-}
-
 # ---------------------------------------------------------------------------------------
 # one measured run
 # ---------------------------------------------------------------------------------------
@@ -283,13 +219,17 @@ measure() {
     fi
     selected "$name" || [[ $who == nginx ]] || return 0
     export BENCH_RUN="$pass-$name"
-    [[ $kind != write && $kind != mix ]] || { login; export BENCH_TOKEN=$token; }
+    # a fresh token for the write runs (kpbench.lua logs in again when a run outlives it)
+    if [[ $kind == write || $kind == mix ]]; then
+        BENCH_TOKEN=$(kp_login) || die "the editor could not log in"
+        export BENCH_TOKEN
+    fi
     log "$pass: $name (warm-up ${BENCH_WARMUP} s, then ${BENCH_SECONDS} s)"
     if ((BENCH_WARMUP > 0)); then
         BENCH_RUN="$pass-$name-warm" wrk_run "$BENCH_WARMUP" "$url" "$lua" >"$tmp/warm.out" ||
             { cat "$tmp/warm.out" >&2; die "wrk failed (warm-up of $name)"; }
     fi
-    wait_idle "$port"
+    kp_wait_idle "$port"
     : >"$tmp/server.log"
     # BENCH_PERF=1: profile the server where it answers from its cache (get), the
     # database where the server does not (nocache list), and both under the mix.
@@ -297,8 +237,8 @@ measure() {
     if [[ $BENCH_PERF == 1 ]]; then
         case $pass:$name in
         cached:get) perf_pids=$pid ;;
-        nocache:list) perf_pids=$(pg_pids) ;;
-        cached:mix) perf_pids=$pid,$(pg_pids) ;;
+        nocache:list) perf_pids=$(kp_pg_pids) ;;
+        cached:mix) perf_pids=$pid,$(kp_pg_pids) ;;
         esac
     fi
     if [[ -n $perf_pids ]]; then
@@ -306,10 +246,10 @@ measure() {
             >"$tmp/perf.log" 2>&1 &
         perf_pid=$!
     fi
-    c0=$(proc_ticks "$pid") p0=$(pg_ticks)
+    c0=$(kp_proc_ticks "$pid") p0=$(kp_pg_ticks)
     out=$(wrk_run "$BENCH_SECONDS" "$url" "$lua") || { printf '%s\n' "$out" >&2; die "wrk failed ($name)"; }
-    c1=$(proc_ticks "$pid") p1=$(pg_ticks)
-    rss=$(rss_kb "$pid")
+    c1=$(kp_proc_ticks "$pid") p1=$(kp_pg_ticks)
+    read -r rss _ <<<"$(kp_proc_sample "$pid")"
     if [[ -n ${perf_pid:-} ]]; then
         wait "$perf_pid" || true
         perf_pid=
@@ -340,15 +280,6 @@ extra=(wrk nginx)
 ensure_deps "${extra[@]}"
 build_tree "$KP_ROOT/build" Release || die "Release build failed"
 
-base_tmp=${TMPDIR:-/tmp}
-pg_user_can_reach "$base_tmp" || base_tmp=/tmp
-tmp=$(mktemp -d "$base_tmp/knutepunkt-bench.XXXXXX")
-# Readable by postgres (the cluster) and by nginx's workers (nobody, when we are root).
-chmod 0755 -- "$tmp"
-mkdir -p "$tmp/data" "$tmp/www" "$tmp/nginx"
-# The binary is copied: other builds of build/ during the run must not change it.
-bin=$tmp/knutepunkt
-cp -- "$KP_ROOT/build/knutepunkt" "$bin"
 out_dir=$KP_ROOT/tests/bench/out
 mkdir -p "$out_dir"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
@@ -358,28 +289,12 @@ raw_out=$out_dir/wrk-$stamp.txt
 # ---------------------------------------------------------------------------------------
 # 2. database, data set, editor
 # ---------------------------------------------------------------------------------------
-pg_init "$tmp/pg" nosync || die "initdb failed"
-pg_start_free "$tmp/pg" off || die "could not start the bench cluster"
-pg_ensure_db "$PG_PORT" knutepunkt_bench || die "could not create database knutepunkt_bench"
-db_url=postgresql://postgres@127.0.0.1:$PG_PORT/knutepunkt_bench
-jwt_secret=$(head -c 36 /dev/urandom | base64 -w0)
-editor_password=$(head -c 24 /dev/urandom | base64 -w0 | tr '+/' '-_')
-
-log "migrating and seeding"
-env DATABASE_URL="$db_url" MIGRATIONS_DIR="$KP_ROOT/migrations" DATA_DIR="$tmp/data" \
-    JWT_SECRET="$jwt_secret" "$bin" migrate >"$tmp/migrate.log" 2>&1 ||
-    { cat "$tmp/migrate.log" >&2; die "migration failed"; }
-
-log "loading $BENCH_CENTRES centres and $BENCH_NEWS news items"
-t_load=$SECONDS
-pg_psql "$PG_PORT" -d knutepunkt_bench -v centres="$BENCH_CENTRES" -v news="$BENCH_NEWS" \
-    -v editor_centre="$EDITOR_CENTRE" -f "$KP_ROOT/tests/bench/data.sql" ||
-    die "loading the data set failed"
-log "data set loaded in $((SECONDS - t_load)) s"
-
-printf '%s\n' "$editor_password" |
-    DATABASE_URL="$db_url" "$bin" user-add "$EDITOR_EMAIL" editor "$EDITOR_CENTRE" >/dev/null ||
-    die "user-add failed"
+kp_env_up bench "$EDITOR_CENTRE" "$BENCH_CENTRES" "$BENCH_NEWS" ||
+    die "could not set up the bench database"
+# The temporary folder is readable by postgres and by nginx's workers (nobody, as root).
+tmp=$KP_TMP
+mkdir -p "$tmp/www" "$tmp/nginx"
+bin=$KP_BIN
 
 # ---------------------------------------------------------------------------------------
 # 3./4. server and nginx
@@ -438,12 +353,11 @@ for ((i = 0; i < 50; i++)); do
     sleep 0.1
 done
 cmp -s "$tmp/nginx.json" "$tmp/www/list.json" || die "nginx does not serve the list bytes"
-ngx_etag=$(curl -sf -D - -o /dev/null "http://127.0.0.1:$ngx_port/list.json" |
-    awk -F': ' 'tolower($1) == "etag" { sub(/\r$/, "", $2); print $2 }')
+ngx_etag=$(kp_etag "http://127.0.0.1:$ngx_port/list.json")
 log "nginx: pid $ngx_pid, port $ngx_port, serving $(wc -c <"$tmp/www/list.json") bytes"
 
 export BENCH_CENTRES BENCH_NEWS BENCH_SECONDS BENCH_Q
-export BENCH_EMAIL=$EDITOR_EMAIL BENCH_PASSWORD=$editor_password BENCH_OWNER=$EDITOR_CENTRE
+export BENCH_EMAIL=$KP_EDITOR_EMAIL BENCH_PASSWORD=$KP_EDITOR_PASSWORD BENCH_OWNER=$EDITOR_CENTRE
 
 ngx_url=http://127.0.0.1:$ngx_port/list.json
 q_news="/v1/news?q=$BENCH_Q"
@@ -500,7 +414,7 @@ fi
 explain_rows=
 if [[ $BENCH_EXPLAIN == 1 ]]; then
     log "capturing the server's SQL (log_min_duration_statement = 0)"
-    pg_psql "$PG_PORT" -d knutepunkt_bench -c 'ALTER SYSTEM SET log_min_duration_statement = 0' \
+    pg_psql "$KP_PG_PORT" -d "$KP_DB" -c 'ALTER SYSTEM SET log_min_duration_statement = 0' \
         -c 'SELECT pg_reload_conf()' >/dev/null
     sleep 0.5
     : >"$tmp/captured.sql"
@@ -509,12 +423,12 @@ if [[ $BENCH_EXPLAIN == 1 ]]; then
         "search-news|$q_news" "search-centres|$q_centres" "near|$near_path" \
         "nearest|$nearest_path" "news-list|$news_path"; do
         name=${spec%%|*} path=${spec#*|}
-        off=$(stat -c %s "$tmp/pg/log")
+        off=$(stat -c %s "$KP_PG_DIR/log")
         curl -sf -o /dev/null "$base$path" || die "GET $path failed"
         sleep 0.3
         # "LOG:  duration: … ms  execute NAME: SQL" followed (same pid) by
         # "DETAIL:  parameters: $1 = '…', $2 = '…'": PREPARE the text, EXECUTE the values.
-        tail -c +$((off + 1)) "$tmp/pg/log" | awk -v name="$name" -v start="$n" '
+        tail -c +$((off + 1)) "$KP_PG_DIR/log" | awk -v name="$name" -v start="$n" '
             function flush(p) {
                 if (!(p in sql)) return
                 k++
@@ -546,11 +460,11 @@ if [[ $BENCH_EXPLAIN == 1 ]]; then
             >>"$tmp/captured.sql" 2>"$tmp/captured.count"
         n=$((n + $(sed -n 's/^-- //p' "$tmp/captured.count")))
     done
-    pg_psql "$PG_PORT" -d knutepunkt_bench -c 'ALTER SYSTEM RESET log_min_duration_statement' \
+    pg_psql "$KP_PG_PORT" -d "$KP_DB" -c 'ALTER SYSTEM RESET log_min_duration_statement' \
         -c 'SELECT pg_reload_conf()' >/dev/null
     log "captured $n statements; EXPLAIN (ANALYZE)"
     cp -- "$tmp/captured.sql" "$out_dir/captured-$stamp.sql"
-    if explain_rows=$(pg_psql "$PG_PORT" -d knutepunkt_bench -At -F $'\t' -v q="$BENCH_Q" \
+    if explain_rows=$(pg_psql "$KP_PG_PORT" -d "$KP_DB" -At -F $'\t' -v q="$BENCH_Q" \
         -v captured="$tmp/captured.sql" -f "$KP_ROOT/tests/bench/explain.sql" 2>"$tmp/explain.err"); then
         printf '%s\n' "$explain_rows" >"$out_dir/explain-$stamp.tsv"
     else
@@ -563,8 +477,7 @@ fi
 if [[ $BENCH_UNCACHED == 1 ]]; then
     if ((cache_supported)); then
         run_reads nocache
-        etag=$(curl -sf -D - -o /dev/null "$base$list_path" |
-            awk -F': ' 'tolower($1) == "etag" { sub(/\r$/, "", $2); print $2 }')
+        etag=$(kp_etag "$base$list_path")
         BENCH_ETAG=$etag measure 304 nocache 304 "$base$list_path" etag.lua
         measure write nocache write "$base" write.lua
         measure mix nocache mix "$base" mix.lua

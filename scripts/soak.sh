@@ -29,160 +29,16 @@
 #   SOAK_RSS_PCT=5        SOAK_FD_GROWTH=5                    failure thresholds
 #   SOAK_VALGRIND=0       1: the server runs under valgrind
 #   SOAK_SERVER_ENV="K=V …"  extra environment for the server
+#   SOAK_KEEP_CLUSTER=0   1: keep the loaded cluster in SOAK_CLUSTER_DIR (default
+#                         var/soak-cluster) and reuse it while migrations/*.sql,
+#                         tests/bench/data.sql and the row counts stay the same; every run
+#                         gets a fresh copy of the loaded database (scripts/benchlib.sh)
 #
-# As a library (source it; scripts/sqlmap.sh does): kp_env_up, kp_server_start,
-# kp_server_stop, kp_login, kp_env_down — a throwaway cluster + server for a check.
+# As a library (source it; scripts/sqlmap.sh does) it is scripts/benchlib.sh: kp_env_up,
+# kp_server_start, kp_server_stop, kp_login, kp_env_down — a throwaway cluster + server.
 
-# shellcheck source-path=SCRIPTDIR source=pg.sh disable=SC1091  # followed with shellcheck -x
-source "$(dirname -- "${BASH_SOURCE[0]}")/pg.sh"
-
-# ---------------------------------------------------------------------------------------
-# library: a throwaway environment (temporary folder, cluster, database, editor, server)
-# ---------------------------------------------------------------------------------------
-KP_TMP=        # temporary folder (cluster in KP_TMP/pg, binary, logs)
-KP_BIN=        # the server binary, copied into KP_TMP
-KP_DB_URL=     # DATABASE_URL of the throwaway database
-KP_JWT_SECRET= # random per run
-KP_SRV_PID=    # the running server (or valgrind running it)
-KP_SRV_PORT=
-KP_BASE=   # http://127.0.0.1:PORT
-KP_SRV_RC= # exit status of the last server stopped by kp_server_stop
-KP_EDITOR_EMAIL=check-editor@example.org
-KP_EDITOR_PASSWORD=
-# shellcheck disable=SC2034  # read by the scripts that source this one
-KP_EDITOR_CENTRE=
-KP_SERVER_WRAPPER=() # command prefix for the server, e.g. (valgrind --leak-check=full …)
-
-# kp_env_up NAME EDITOR_CENTRE [CENTRES NEWS]: temporary folder, copy of build/knutepunkt,
-# cluster (fsync off), database knutepunkt_NAME, migrations (with the seed data), the
-# bench data set when CENTRES is given, and an editor of EDITOR_CENTRE.
-kp_env_up() {
-    local name=$1 centre=$2 centres=${3:-} news=${4:-} base_tmp db
-    base_tmp=${TMPDIR:-/tmp}
-    pg_user_can_reach "$base_tmp" || base_tmp=/tmp
-    KP_TMP=$(mktemp -d "$base_tmp/knutepunkt-$name.XXXXXX") || return 1
-    chmod 0755 -- "$KP_TMP" # the postgres user must reach the cluster inside
-    mkdir -p -- "$KP_TMP/data"
-    # A copy: rebuilding build/ during the run must not change what runs.
-    KP_BIN=$KP_TMP/knutepunkt
-    cp -- "$KP_ROOT/build/knutepunkt" "$KP_BIN" || return 1
-
-    pg_init "$KP_TMP/pg" nosync || return 1
-    pg_start_free "$KP_TMP/pg" off || return 1
-    db=knutepunkt_$name
-    pg_ensure_db "$PG_PORT" "$db" || return 1
-    KP_DB_URL=postgresql://postgres@127.0.0.1:$PG_PORT/$db
-    KP_JWT_SECRET=$(head -c 36 /dev/urandom | base64 -w0)
-    KP_EDITOR_PASSWORD=$(head -c 24 /dev/urandom | base64 -w0 | tr '+/' '-_')
-    # shellcheck disable=SC2034  # read by the scripts that source this one
-    KP_EDITOR_CENTRE=$centre
-
-    log "migrating and seeding"
-    env DATABASE_URL="$KP_DB_URL" MIGRATIONS_DIR="$KP_ROOT/migrations" DATA_DIR="$KP_TMP/data" \
-        JWT_SECRET="$KP_JWT_SECRET" "$KP_BIN" migrate >"$KP_TMP/migrate.log" 2>&1 ||
-        {
-            cat -- "$KP_TMP/migrate.log" >&2
-            return 1
-        }
-    if [[ -n $centres ]]; then
-        log "loading $centres centres and $news news items (tests/bench/data.sql)"
-        pg_psql "$PG_PORT" -d "$db" -v centres="$centres" -v news="$news" \
-            -v editor_centre="$centre" -f "$KP_ROOT/tests/bench/data.sql" || return 1
-    fi
-    printf '%s\n' "$KP_EDITOR_PASSWORD" |
-        DATABASE_URL="$KP_DB_URL" "$KP_BIN" user-add "$KP_EDITOR_EMAIL" editor "$centre" >/dev/null
-}
-
-# kp_server_start LOG READY_SECONDS [K=V …]: start the server (behind KP_SERVER_WRAPPER)
-# with its output appended to LOG, wait for /readyz. Sets KP_SRV_PID, KP_SRV_PORT, KP_BASE.
-kp_server_start() {
-    local logf=$1 ready_s=$2 i
-    shift 2
-    KP_SRV_PORT=$(free_port) || return 1
-    KP_BASE=http://127.0.0.1:$KP_SRV_PORT
-    env DATABASE_URL="$KP_DB_URL" PORT="$KP_SRV_PORT" MIGRATIONS_DIR="$KP_ROOT/migrations" \
-        OPENAPI_PATH="$KP_ROOT/openapi/openapi.json" DATA_DIR="$KP_TMP/data" \
-        JWT_SECRET="$KP_JWT_SECRET" LOG_FORMAT=text AUTO_MIGRATE=0 "$@" \
-        "${KP_SERVER_WRAPPER[@]}" "$KP_BIN" serve >>"$logf" 2>&1 </dev/null &
-    KP_SRV_PID=$!
-    for ((i = 0; i < ready_s * 10; i++)); do
-        if curl -sf -o /dev/null --max-time 5 "$KP_BASE/readyz"; then
-            return 0
-        fi
-        kill -0 "$KP_SRV_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    warn "the server did not become ready in $ready_s s"
-    [[ ! -f $logf ]] || tail -n 20 -- "$logf" >&2
-    return 1
-}
-
-# kp_server_stop [GRACE_SECONDS]: SIGTERM, wait up to GRACE_SECONDS (default 15) for the
-# graceful stop, then SIGKILL. Sets KP_SRV_RC (137 when it had to be killed).
-kp_server_stop() {
-    local grace=${1:-15} i
-    KP_SRV_RC=
-    [[ -n $KP_SRV_PID ]] || return 0
-    kill -TERM "$KP_SRV_PID" 2>/dev/null || true
-    for ((i = 0; i < grace * 10; i++)); do
-        kill -0 "$KP_SRV_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    if kill -0 "$KP_SRV_PID" 2>/dev/null; then
-        warn "the server did not stop within $grace s: SIGKILL"
-        kill -KILL "$KP_SRV_PID" 2>/dev/null || true
-    fi
-    KP_SRV_RC=0
-    wait "$KP_SRV_PID" 2>/dev/null || KP_SRV_RC=$?
-    KP_SRV_PID=
-}
-
-# kp_login: print a fresh access token of the editor.
-kp_login() {
-    local body token
-    body=$(curl -sf --max-time 120 -H 'Content-Type: application/json' \
-        -d "{\"email\":\"$KP_EDITOR_EMAIL\",\"password\":\"$KP_EDITOR_PASSWORD\"}" \
-        "$KP_BASE/v1/auth/token") || return 1
-    token=$(sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' <<<"$body")
-    [[ -n $token ]] || return 1
-    printf '%s\n' "$token"
-}
-
-# kp_env_down: stop the server and the cluster, remove the temporary folder. For traps:
-# never fails.
-kp_env_down() {
-    kp_server_stop 15 || true
-    if [[ -n $KP_TMP ]]; then
-        pg_stop "$KP_TMP/pg" || warn "could not stop the cluster in $KP_TMP/pg"
-        rm -rf -- "$KP_TMP"
-        KP_TMP=
-    fi
-}
-
-# The server's VmRSS (kB), open file descriptors and threads: "RSS FDS THREADS".
-kp_proc_sample() {
-    local pid=$1 rss thr fds
-    rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null) || rss=0
-    thr=$(awk '/^Threads:/ { print $2 }' "/proc/$pid/status" 2>/dev/null) || thr=0
-    # shellcheck disable=SC2012  # counting entries, names do not matter
-    fds=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)
-    printf '%s %s %s\n' "${rss:-0}" "$fds" "${thr:-0}"
-}
-
-# Wait until nothing but TIME-WAIT is left on PORT (wrk's sockets are gone).
-kp_wait_idle() {
-    local port=$1 i n=0
-    command -v ss >/dev/null 2>&1 || {
-        sleep 2
-        return 0
-    }
-    for ((i = 0; i < 100; i++)); do
-        n=$(ss -Htn "( sport = :$port )" 2>/dev/null | awk '$1 != "TIME-WAIT"' | wc -l)
-        ((n == 0)) && return 0
-        sleep 0.1
-    done
-    warn "port $port still has $n connections after 10 s"
-}
+# shellcheck source-path=SCRIPTDIR source=benchlib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/benchlib.sh"
 
 # Library mode stops here.
 if [[ ${BASH_SOURCE[0]} != "$0" ]]; then
@@ -209,12 +65,16 @@ SOAK_NEWS=${SOAK_NEWS:-20000}
 SOAK_RSS_PCT=${SOAK_RSS_PCT:-5}
 SOAK_FD_GROWTH=${SOAK_FD_GROWTH:-5}
 SOAK_SERVER_ENV=${SOAK_SERVER_ENV:-}
+SOAK_CLUSTER_DIR=${SOAK_CLUSTER_DIR:-}
+SOAK_KEEP_CLUSTER=${SOAK_KEEP_CLUSTER:-$([[ -n $SOAK_CLUSTER_DIR ]] && echo 1 || echo 0)}
 SOAK_INTERVAL=10
 for v in SOAK_SECONDS SOAK_WARMUP SOAK_CONNECTIONS SOAK_THREADS SOAK_CENTRES SOAK_NEWS \
     SOAK_RSS_PCT SOAK_FD_GROWTH; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number (got '${!v}')"
 done
 [[ $SOAK_VALGRIND == 0 || $SOAK_VALGRIND == 1 ]] || die "SOAK_VALGRIND must be 0 or 1"
+[[ $SOAK_KEEP_CLUSTER == 0 || $SOAK_KEEP_CLUSTER == 1 ]] || die "SOAK_KEEP_CLUSTER must be 0 or 1"
+[[ $SOAK_KEEP_CLUSTER == 0 ]] || KP_KEEP_DIR=${SOAK_CLUSTER_DIR:-$KP_ROOT/var/soak-cluster}
 ((SOAK_SECONDS >= SOAK_INTERVAL)) || die "SOAK_SECONDS must be at least $SOAK_INTERVAL"
 ((SOAK_CONNECTIONS >= SOAK_THREADS && SOAK_THREADS >= 1)) ||
     die "need SOAK_CONNECTIONS >= SOAK_THREADS >= 1"
@@ -291,8 +151,7 @@ kp_server_start "$KP_TMP/server.fifo" "$ready_s" "${server_env[@]}" ||
 log "server: pid $KP_SRV_PID, $KP_BASE ($mode)"
 
 etag_path='/v1/centres?limit=20'
-etag=$(curl -sf -D - -o /dev/null --max-time 60 "$KP_BASE$etag_path" |
-    awk -F': ' 'tolower($1) == "etag" { sub(/\r$/, "", $2); print $2 }')
+etag=$(kp_etag "$KP_BASE$etag_path")
 [[ -n $etag ]] || die "GET $etag_path has no ETag"
 for path in /v1/centres/bench-centre-42 '/v1/centres?region=midt&tag=recovery' \
     '/v1/news?q=friluftsliv' '/v1/centres?near=63.43,10.39&radius_km=50' \
