@@ -76,9 +76,5 @@ const collection centres_collection = {
     .has_updated_at = 1,
     .geo = "_geog",
     .table = "centre",
-    /* open_now depends on the clock: documents store null, reads fill it in */
-    .doc_select = "replace(d.doc, '\"open_now\":null', '\"open_now\":' || "
-                  "coalesce(kp_open_now(t.operating_status, t.opening_hours, "
-                  "t.hours_exceptions, now())::text, 'null'))",
     .rule = RULE_CENTRE_RECORD,
 };

@@ -30,6 +30,11 @@ static void *run(void *arg) {
             if (PQresultStatus(r) == PGRES_TUPLES_OK && atol(PQgetvalue(r, 0, 0)) > 0)
                 log_info("announced %s scheduled publication(s)", PQgetvalue(r, 0, 0));
             PQclear(r);
+            /* centres that opened or closed since their document was stored (0014) */
+            r = PQexec(pg, "SELECT kp_refresh_open_now()");
+            if (PQresultStatus(r) != PGRES_TUPLES_OK)
+                log_warn("refreshing open_now failed: %s", PQresultErrorMessage(r));
+            PQclear(r);
         }
         for (int waited = 0; waited < s.interval_ms && !atomic_load(&s.stop); waited += 100)
             usleep(100000);

@@ -133,7 +133,7 @@ static int resolve_ref(const field *f, const char *path, json_t *v, db_conn *db,
     char sql[256];
     if (strcmp(f->ref_key, "id") == 0)
         snprintf(sql, sizeof sql, "SELECT id::text FROM %s WHERE %s LIMIT 1", f->ref_table,
-                 value_is_uuid(key) ? "id = $1::uuid OR slug = $1" : "slug = $1");
+                 value_is_uuid(key) ? "id = $1::text::uuid OR slug = $1" : "slug = $1");
     else
         snprintf(sql, sizeof sql, "SELECT %s::text FROM %s WHERE %s = $1 OR slug = $1 LIMIT 1",
                  f->ref_key, f->ref_table, f->ref_key);

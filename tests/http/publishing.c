@@ -218,6 +218,68 @@ static void create_ok(const coll *c, const user *u, json_t *body, char *id_out) 
     kp_response_free(r);
 }
 
+/* open_now is stored in the document (0014): a write stores the state of its moment, and
+ * the scheduler refreshes documents whose state may have changed (centre_open.until). */
+static int open_now_of(const char *id) {
+    char path[128];
+    snprintf(path, sizeof path, "/v1/centres/%s?fields=open_now", id);
+    kp_response *r = kp_get(srv, path);
+    int v = -1;
+    if (CHECK_STATUS(r, 200)) {
+        json_t *o = json_object_get(r->json, "open_now");
+        v = json_is_true(o) ? 1 : json_is_false(o) ? 0 : json_is_null(o) ? 2 : -1;
+    }
+    kp_response_free(r);
+    return v;
+}
+
+static void test_open_now(void) {
+    /* open all of today (Europe/Oslo); a run in the last minutes of a day waits for the next */
+    char *late = kp_sql_value("SELECT (now() AT TIME ZONE 'Europe/Oslo')::time > '23:57'");
+    if (late && late[0] == 't') kp_sleep_ms(185 * 1000);
+    free(late);
+    char *today = kp_sql_value("SELECT (now() AT TIME ZONE 'Europe/Oslo')::date::text");
+    json_t *b = json_pack("{s:s,s:s,s:[{s:s,s:s,s:s}]}", "kind", "local", "name", "",
+                          "hours_exceptions", "date", today ? today : "", "opens", "00:00",
+                          "closes", "23:59");
+    json_object_set_new(b, "name", json_sprintf("%s open today", prefix));
+    char id[40];
+    create_ok(coll_named("centres"), &admin, b, id);
+    if (!id[0]) goto out;
+    CHECK_INT(1, open_now_of(id), "open_now of a centre open all day, after the write");
+    char *until = kp_sql_value("SELECT until > now() AND until <= now() + interval '1 day' "
+                               "FROM centre_open WHERE id = '%s'", id);
+    CHECK(until && until[0] == 't', "centre_open.until is within the next day (got %s)",
+          until ? until : "no row");
+    free(until);
+    /* a stored state that has become stale (as at a closing time) is refreshed by the
+     * scheduler within about a second */
+    PQclear(kp_sql("UPDATE item_doc SET doc = replace(doc, '\"open_now\":true', "
+                   "'\"open_now\":false') WHERE id = '%s'", id));
+    PQclear(kp_sql("UPDATE centre_open SET until = now() - interval '1 second' WHERE id = '%s'",
+                   id));
+    int v = 0;
+    for (int i = 0; i < 50 && (v = open_now_of(id)) != 1; i++)
+        kp_sleep_ms(100);
+    CHECK_INT(1, v, "open_now after the scheduler refreshed a stale document");
+    /* closed for business: false, and nothing left to refresh until the next write */
+    kp_response *r = item_req("PATCH", "centres", id, &admin,
+                              json_pack("{s:s}", "operating_status", "temporarily_closed"), NULL);
+    CHECK_STATUS(r, 200);
+    CHECK(json_is_false(json_object_get(r->json, "open_now")),
+          "open_now of a temporarily closed centre is false in the write's answer");
+    kp_response_free(r);
+    CHECK_INT(0, open_now_of(id), "open_now of a temporarily closed centre");
+    char *inf = kp_sql_value("SELECT until = 'infinity' FROM centre_open WHERE id = '%s'", id);
+    CHECK(inf && inf[0] == 't', "a closed centre's state holds until the next write");
+    free(inf);
+    r = item_req("DELETE", "centres", id, &admin, NULL, NULL);
+    CHECK_STATUS(r, 204);
+    kp_response_free(r);
+out:
+    free(today);
+}
+
 /* ---- the ownership matrix ---------------------------------------------------------------- */
 
 enum { A_ANON, A_OTHER, A_OWN, A_ADMIN, NACTORS };
@@ -1508,6 +1570,7 @@ int main(int argc, char **argv) {
             test_drafts();
             test_history();
             test_cache_two_instances();
+            test_open_now();
             test_body_limit();
         }
         kp_server_stop(srv);
