@@ -30,7 +30,7 @@ KP_PACKAGES=(
     build-essential cmake pkg-config
     libulfius-dev libmicrohttpd-dev libjansson-dev libjwt-dev libpq-dev libargon2-dev
     libcurl4-gnutls-dev check valgrind
-    postgresql-15 postgresql-15-postgis-3 hunspell-no
+    postgresql-15 postgresql-15-postgis-3 postgresql-15-rum hunspell-no
     curl ca-certificates nodejs npm
 )
 

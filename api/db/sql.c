@@ -148,10 +148,14 @@ const char *sql_sort_label(const read_plan *p) {
     return p->sort->name;
 }
 
-/* The ordering expression (over alias t). */
+/* The ordering expression (over alias t). Rank is RUM's distance (migrations/0012): 1 / the
+ * weighted match score, so the best match has the smallest value and the RUM index on the
+ * search vector yields rows in that order. The query is parsed once, in a sub-select: as a
+ * plain argument, websearch_to_tsquery (hunspell) would run again for every row. */
 static void order_expr(const read_plan *p, const char *point, int qparam, char *out, size_t n) {
     if (p->by_rank)
-        snprintf(out, n, "ts_rank(t._search, websearch_to_tsquery('kp_norwegian', $%d))", qparam);
+        snprintf(out, n, "(t._search <=> (SELECT websearch_to_tsquery('kp_norwegian', $%d)))",
+                 qparam);
     else if (p->by_distance)
         snprintf(out, n, "(t.\"%s\" <-> %s)", p->coll->geo, point);
     else
@@ -186,6 +190,31 @@ static int knn_page(const read_plan *p, sql_stmt *st, const char *point, const c
         &st->sql,
         " ORDER BY %s LIMIT %d) k JOIN %s t ON t.\"%s\" = k._k ORDER BY k._d, t.\"%s\" LIMIT %d",
         order, p->limit + 1 + KNN_TIE_SLACK, c->view, c->key, c->key, p->limit + 1);
+    return st->sql.failed ? -1 : 0;
+}
+
+/* Best match first, ties by key. The RUM index yields the matches ordered by distance alone
+ * (ties in physical order), and PostgreSQL 15 cannot add the key to an index ordering; so
+ * the inner query keeps the index order and the outer one sorts only the rows up to the end
+ * of the tie group at the page boundary (Incremental Sort), which keeps the keyset exact
+ * however many items share a rank. */
+static int rank_page(const read_plan *p, sql_stmt *st, const char *point, const char *order,
+                     int qparam) {
+    const collection *c = p->coll;
+    sb_printf(&st->sql,
+              "::text, k._d::text, t.\"%s\"::text FROM (SELECT s._k, s._d FROM (SELECT t.\"%s\" "
+              "AS _k, %s AS _d FROM %s t",
+              c->key, c->key, order, c->view);
+    where_sql(p, st, point, qparam);
+    if (p->after) {
+        int v = param(st, p->after_value), k = param(st, p->after_key);
+        sb_printf(&st->sql, " AND ((%s), t.\"%s\") > ($%d::real, $%d::%s)", order, c->key, v, k,
+                  c->key_type);
+    }
+    sb_printf(&st->sql,
+              " ORDER BY %s) s ORDER BY s._d, s._k LIMIT %d) k JOIN %s t ON t.\"%s\" = k._k "
+              "ORDER BY k._d, t.\"%s\" LIMIT %d",
+              order, p->limit + 1, c->view, c->key, c->key, p->limit + 1);
     return st->sql.failed ? -1 : 0;
 }
 
@@ -224,6 +253,7 @@ int sql_list(const read_plan *p, sql_stmt *st) {
     }
     if (p->geojson) sb_putc(&st->sql, ')');
     if (p->by_distance) return knn_page(p, st, point, order, qparam);
+    if (p->by_rank) return rank_page(p, st, point[0] ? point : NULL, order, qparam);
     sb_printf(&st->sql, "::text, (%s)::text, t.\"%s\"::text FROM %s t", order, c->key, c->view);
     where_sql(p, st, point[0] ? point : NULL, qparam);
     const char *dir = p->desc ? "DESC" : "ASC";

@@ -241,8 +241,7 @@ static int parse_order(req_ctx *ctx, read_plan *p) {
             return 0;
         }
         if (p->q && strcmp(name, "rank") == 0 && !desc) {
-            p->by_rank = 1;
-            p->desc = 1;
+            p->by_rank = 1; /* ascending distance: best match first */
             return 0;
         }
         char allowed[256] = "";
@@ -258,7 +257,6 @@ static int parse_order(req_ctx *ctx, read_plan *p) {
         p->by_distance = 1;
     } else if (p->q) {
         p->by_rank = 1;
-        p->desc = 1;
     } else {
         p->sort = &p->coll->sorts[0];
         p->desc = p->coll->default_desc;
