@@ -172,7 +172,8 @@ static const char *order_type(const read_plan *p) {
  * makes PostgreSQL sort the whole table instead; so the index picks the page (plus
  * KNN_TIE_SLACK rows, for items at exactly the same distance) and the outer query orders
  * those by (distance, key) for a stable keyset. Exact unless more than KNN_TIE_SLACK items
- * share one point at a page boundary. */
+ * share one point at a page boundary. (FETCH FIRST … WITH TIES would be exact, but makes
+ * the planner prefer a bitmap scan and a sort of every item within the radius.) */
 #define KNN_TIE_SLACK 32
 static int knn_page(const read_plan *p, sql_stmt *st, const char *point, const char *order,
                     int qparam) {

@@ -1,6 +1,7 @@
 #include "http/respond.h"
 
 #include "cache/cache.h"
+#include "core/hash.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -12,10 +13,8 @@ void respond_header(req_ctx *ctx, const char *name, const char *value) {
 }
 
 void etag_of(const char *body, size_t len, const char *version, char out[48]) {
-    /* FNV-1a 64: the ETag only has to change when the bytes change. */
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)body[i]) * 1099511628211ULL;
+    /* the ETag only has to change when the bytes change */
+    uint64_t h = hash64(body, len, 0);
     if (version && *version)
         snprintf(out, 48, "\"%.12s-%016llx\"", version, (unsigned long long)h);
     else
