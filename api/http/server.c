@@ -6,6 +6,7 @@
 
 #include "cache/cache.h"
 #include "http/context.h"
+#include "http/mhd_errors.h"
 #include "http/respond.h"
 #include "http/routes.h"
 #include "core/strbuf.h"
@@ -283,6 +284,7 @@ int server_start(const config *cfg) {
     instance.max_post_body_size = (size_t)cfg->max_body_bytes + 1; /* see run(): 413 */
     instance.allowed_post_processor = U_POST_PROCESS_NONE;
     ulfius_set_default_endpoint(&instance, dispatch, NULL);
+    mhd_errors_install(cfg); /* libmicrohttpd's own answers as problem+json: mhd_errors.c */
 
     static struct sockaddr_in addr;
     memset(&addr, 0, sizeof addr);
@@ -294,7 +296,8 @@ int server_start(const config *cfg) {
     }
     struct MHD_OptionItem ops[] = {
         {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)mhd_request_completed, NULL},
-        {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)ulfius_uri_logger, NULL},
+        /* ulfius_uri_logger, but a raw NUL in the target becomes %00 (a 400) */
+        {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)mhd_errors_uri_logger, NULL},
         {MHD_OPTION_SOCK_ADDR, 0, &addr},
         {MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)cfg->threads, NULL},
         {MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)cfg->connection_timeout_s, NULL},
