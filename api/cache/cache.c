@@ -272,12 +272,6 @@ void cache_put(const char *key, const cache_gen *gen, const char *content_type, 
     pthread_mutex_unlock(&c.lock);
 }
 
-int cache_after_write(void *pgconn) {
+void cache_note_write(void) {
     bump();
-    if (!c.enabled) return 0;
-    PGresult *r = PQexec(pgconn, "SELECT nextval('kp_cache_generation')");
-    int ok = PQresultStatus(r) == PGRES_TUPLES_OK;
-    PQclear(r);
-    bump();
-    return ok ? 0 : -1;
 }

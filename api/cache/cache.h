@@ -42,8 +42,8 @@ int cache_generation(cache_gen *out);
 int cache_get(const char *key, const cache_gen *gen, cache_hit *hit);
 void cache_put(const char *key, const cache_gen *gen, const char *content_type, const char *body,
                size_t len, const char *etag, const char *link);
-/* After a committed write, before answering 2xx: moves the shared generation with the
- * caller's connection, and the local one. */
-int cache_after_write(void *pgconn);
+/* After a committed write, before answering 2xx: moves the local generation. The writer
+ * has moved the shared one (nextval('kp_cache_generation')) after its COMMIT. */
+void cache_note_write(void);
 
 #endif

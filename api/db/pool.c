@@ -245,6 +245,107 @@ PGresult *db_exec_once(db_conn *c, const char *sql, int nparams, const char *con
     return exec_with_retry(c, sql, nparams, params, 0, 0);
 }
 
+/* The cached statement name for sql, or NULL: a new slot for it in *slot_out (-1: the cache
+ * is full, run unprepared). Unlike statement_for, nothing is sent. */
+static const char *cached_statement(db_conn *c, const char *sql, char *name, size_t namelen,
+                                    int *slot_out) {
+    uint64_t h = fnv1a(sql);
+    size_t slot = (size_t)(h % STMT_SLOTS);
+    *slot_out = -1;
+    for (int probe = 0; probe < 8; probe++, slot = (slot + 1) % STMT_SLOTS) {
+        stmt_slot *s = &c->stmts[slot];
+        if (s->sql && s->hash == h && strcmp(s->sql, sql) == 0) {
+            snprintf(name, namelen, "s%zu", slot);
+            return name;
+        }
+        if (!s->sql) {
+            *slot_out = (int)slot;
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
+int db_pipeline(db_conn *c, const db_step *steps, int n, PGresult **results) {
+    enum { MAX_STEPS = 64 };
+    if (n > MAX_STEPS) return n;
+    for (int i = 0; i < n; i++)
+        results[i] = NULL;
+    if (!c->pg || PQstatus(c->pg) != CONNECTION_OK || !PQenterPipelineMode(c->pg)) return n;
+    /* what was sent for each step: 1 = a prepare of slot new_slot[i] precedes it */
+    int new_slot[MAX_STEPS];
+    int sent = 1;
+    for (int i = 0; i < n && sent; i++) {
+        char name[24];
+        const char *stmt = cached_statement(c, steps[i].sql, name, sizeof name, &new_slot[i]);
+        if (!stmt && new_slot[i] >= 0) {
+            /* prepared on first use, in the same round trip */
+            for (int j = 0; j < i; j++) /* the same new statement twice in one pipeline */
+                if (new_slot[j] == new_slot[i]) new_slot[i] = -1;
+            if (new_slot[i] >= 0) {
+                snprintf(name, sizeof name, "s%d", new_slot[i]);
+                sent = PQsendPrepare(c->pg, name, steps[i].sql, steps[i].nparams, NULL);
+                stmt = name;
+            }
+        }
+        if (sent && stmt)
+            sent =
+                PQsendQueryPrepared(c->pg, stmt, steps[i].nparams, steps[i].params, NULL, NULL, 0);
+        else if (sent)
+            sent = PQsendQueryParams(c->pg, steps[i].sql, steps[i].nparams, NULL, steps[i].params,
+                                     NULL, NULL, 0);
+    }
+    int failed = -1;
+    if (!sent || !PQpipelineSync(c->pg)) failed = n;
+    /* Read every result up to the sync, even after a failure, to leave pipeline mode. */
+    for (int i = 0; i < n && failed != n; i++) {
+        for (int part = new_slot[i] >= 0 ? 0 : 1; part < 2; part++) {
+            PGresult *r = PQgetResult(c->pg);
+            if (!r) { /* the connection broke */
+                failed = n;
+                break;
+            }
+            for (PGresult *extra; (extra = PQgetResult(c->pg)) != NULL;)
+                PQclear(extra); /* the NULL that ends each command's results */
+            ExecStatusType st = PQresultStatus(r);
+            int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+            if (part == 0) { /* the prepare */
+                if (ok) {
+                    stmt_slot *s = &c->stmts[new_slot[i]];
+                    s->sql = strdup(steps[i].sql);
+                    s->hash = s->sql ? fnv1a(steps[i].sql) : 0;
+                    c->nstmts++;
+                    PQclear(r);
+                    continue;
+                }
+                if (failed < 0) failed = i; /* its error is the step's result */
+                results[i] = r;
+                /* the step's own execute was aborted: consume it too */
+                PGresult *aborted = PQgetResult(c->pg);
+                for (PGresult *extra; aborted && (extra = PQgetResult(c->pg)) != NULL;)
+                    PQclear(extra);
+                PQclear(aborted);
+                break;
+            }
+            if (!ok && failed < 0) failed = i;
+            results[i] = r;
+        }
+    }
+    if (failed != n) {
+        PGresult *r = PQgetResult(c->pg); /* PGRES_PIPELINE_SYNC */
+        if (!r || PQresultStatus(r) != PGRES_PIPELINE_SYNC) failed = n;
+        PQclear(r);
+    }
+    if (!PQexitPipelineMode(c->pg) || PQstatus(c->pg) != CONNECTION_OK) {
+        /* broken or out of step: start afresh rather than guess */
+        if (failed < 0) failed = n;
+        PQfinish(c->pg);
+        c->pg = NULL;
+        ensure_connected(c);
+    }
+    return failed;
+}
+
 int db_ping(void) {
     db_conn *c = db_acquire();
     if (!c) return 0;

@@ -31,6 +31,19 @@ PGresult *db_exec(db_conn *c, const char *sql, int nparams, const char *const *p
 /* Runs sql without preparing (DDL, one-off statements). */
 PGresult *db_exec_once(db_conn *c, const char *sql, int nparams, const char *const *params);
 
+/* One statement of a pipeline (text parameters, prepared and cached as db_exec does). */
+typedef struct db_step {
+    const char *sql;
+    int nparams;
+    const char *const *params;
+} db_step;
+
+/* Sends the steps in one round trip (libpq pipeline mode) and reads their results in order
+ * into results[0..n-1] (NULL where none came; PQclear each). The first failing step aborts
+ * the rest, so inside a transaction it is all or nothing. Returns -1 when every step
+ * succeeded, else the index of the first failed step (n when the connection failed). */
+int db_pipeline(db_conn *c, const db_step *steps, int n, PGresult **results);
+
 /* 1 when a pooled connection answers SELECT 1 now; used by /readyz. */
 int db_ping(void);
 /* Which text search the database has: "hunspell", "snowball" or NULL when unknown. */

@@ -79,20 +79,8 @@ static int begin(req_ctx *ctx, db_conn *db) {
     return ok ? 0 : -1;
 }
 
-/* Commits, then moves the cache generation, so that no instance serves the old answer
- * once the client hears 2xx. */
-static int commit(req_ctx *ctx, db_conn *db) {
-    PGresult *r = db_exec_once(db, "COMMIT", 0, NULL);
-    int ok = db_ok(r) && PQtransactionStatus(db_pg(db)) == PQTRANS_IDLE;
-    if (!ok) pgerr_problem(&ctx->prob, r);
-    PQclear(r);
-    if (ok && cache_after_write(db_pg(db)) != 0)
-        log_warn("committed, but the cache generation could not be moved; other instances "
-                 "catch up through LISTEN");
-    return ok ? 0 : -1;
-}
-
-/* Locks the item named by the path key. 404 when it does not exist. */
+/* Begins the write's transaction and locks the item named by the path key. 404 when it
+ * does not exist. */
 static int load_for_write(req_ctx *ctx, db_conn *db, item_row *row) {
     const collection *c = ctx->coll;
     char sql[640];
@@ -109,10 +97,14 @@ static int load_for_write(req_ctx *ctx, db_conn *db, item_row *row) {
                  : "false",
              c->table, by_id ? "x.id = $1::uuid" : "x.slug = $1");
     const char *params[2] = {ctx->key, ctx->who.centres[0] ? ctx->who.centres : "{}"};
-    PGresult *r = db_exec(db, sql, c->rule == RULE_NETWORK ? 2 : 1, params, 0);
+    /* BEGIN and the lock in one round trip */
+    db_step steps[2] = {{"BEGIN", 0, NULL}, {sql, c->rule == RULE_NETWORK ? 2 : 1, params}};
+    PGresult *res[2];
+    int failed = db_pipeline(db, steps, 2, res);
+    PGresult *r = res[1];
     int rc = 0;
-    if (!db_ok(r)) {
-        rc = pgerr_problem(&ctx->prob, r);
+    if (failed >= 0) {
+        rc = pgerr_problem(&ctx->prob, failed < 2 ? res[failed] : NULL);
     } else if (PQntuples(r) == 0) {
         rc = problem_set(&ctx->prob, 404, "not-found", "%s has no item \"%s\"", c->name, ctx->key);
     } else {
@@ -123,7 +115,8 @@ static int load_for_write(req_ctx *ctx, db_conn *db, item_row *row) {
         row->is_public = PQgetvalue(r, 0, 4)[0] == 't';
         row->organiser = PQgetvalue(r, 0, 5)[0] == 't';
     }
-    PQclear(r);
+    PQclear(res[0]);
+    PQclear(res[1]);
     return rc;
 }
 
@@ -203,10 +196,9 @@ static int owner_for_create(req_ctx *ctx, write_set *ws, const char *id) {
     return 0;
 }
 
-static int exec_ok(req_ctx *ctx, db_conn *db, const char *sql, int n, const char *const *params,
-                   PGresult **out) {
-    PGresult *r = db_exec(db, sql, n, params, 0);
-    if (!db_ok(r)) {
+/* The problem for a failed write statement (r NULL: the connection failed). */
+static void write_error(req_ctx *ctx, const PGresult *r) {
+    if (r) {
         /* a taken slug names its field */
         if (strcmp(db_sqlstate(r), "23505") == 0) {
             const char *cons = PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME);
@@ -221,7 +213,15 @@ static int exec_ok(req_ctx *ctx, db_conn *db, const char *sql, int n, const char
             if (col && strcmp(col, "tags") == 0)
                 problem_add_error(&ctx->prob, "tags", msg ? msg : "unknown tag");
         }
-        pgerr_problem(&ctx->prob, r);
+    }
+    pgerr_problem(&ctx->prob, r);
+}
+
+static int exec_ok(req_ctx *ctx, db_conn *db, const char *sql, int n, const char *const *params,
+                   PGresult **out) {
+    PGresult *r = db_exec(db, sql, n, params, 0);
+    if (!db_ok(r)) {
+        write_error(ctx, r);
         PQclear(r);
         return -1;
     }
@@ -232,93 +232,154 @@ static int exec_ok(req_ctx *ctx, db_conn *db, const char *sql, int n, const char
     return 0;
 }
 
+/* The statements that end a write, sent together in one round trip (db_pipeline): link
+ * tables, revision, change feed, schedule and tombstone, then the item as stored, COMMIT
+ * and the shared cache generation. The first failure aborts the rest, COMMIT included. */
+#define TAIL_MAX 24
+typedef struct write_tail {
+    int n, overflow;
+    db_step steps[TAIL_MAX];
+    char sql[TAIL_MAX][384];
+    const char *params[TAIL_MAX][6];
+} write_tail;
+
+/* Adds a statement; sql must live until the tail is sent (or be t->sql[t->n]). */
+static void tail_add(write_tail *t, const char *sql, int nparams, const char *const *params) {
+    if (t->n >= TAIL_MAX || nparams > 6) {
+        t->overflow = 1;
+        return;
+    }
+    for (int i = 0; i < nparams; i++)
+        t->params[t->n][i] = params[i];
+    t->steps[t->n] = (db_step){sql, nparams, t->params[t->n]};
+    t->n++;
+}
+
+/* The buffer for the next statement's SQL text. */
+static char *tail_sql(write_tail *t) {
+    return t->sql[t->n < TAIL_MAX ? t->n : TAIL_MAX - 1];
+}
+
 /* Link tables, revision and change feed: the rest of the write's transaction. */
-static int record_write(req_ctx *ctx, db_conn *db, write_set *ws, const char *id,
-                        const char *action, const char *changes, const char *version,
-                        int was_public, int is_public, const char *slug) {
+static void queue_record(req_ctx *ctx, write_tail *t, write_set *ws, const char *id,
+                         const char *action, const char *changes, const char *version,
+                         int was_public, int is_public, const char *slug) {
     const collection *c = ctx->coll;
-    char sql[512];
+    size_t cap = sizeof t->sql[0];
     for (int i = 0; ws && i < ws->nlinks; i++) {
         const ws_link *l = &ws->links[i];
         const char *params[2] = {id, l->value};
         /* Replace the item's links: delete, then insert (one statement would see the old
          * rows through its snapshot). */
-        snprintf(sql, sizeof sql, "DELETE FROM %s WHERE %s_id = $1::uuid", l->table, c->table);
-        if (exec_ok(ctx, db, sql, 1, params, NULL) != 0) return -1;
-        snprintf(sql, sizeof sql,
+        snprintf(tail_sql(t), cap, "DELETE FROM %s WHERE %s_id = $1::uuid", l->table, c->table);
+        tail_add(t, tail_sql(t), 1, params);
+        snprintf(tail_sql(t), cap,
                  "INSERT INTO %s (%s_id, %s) SELECT DISTINCT $1::uuid, x FROM unnest($2::uuid[]) x",
                  l->table, c->table, l->column);
-        if (exec_ok(ctx, db, sql, 2, params, NULL) != 0) return -1;
+        tail_add(t, tail_sql(t), 2, params);
     }
     const char *rev[6] = {c->name, id, version, action, ctx->who.user_id, changes};
-    if (exec_ok(ctx, db,
-                "INSERT INTO revision (collection, item_id, version, action, user_id, changes) "
-                "VALUES ($1, $2::uuid, $3::integer, $4, $5::uuid, $6::jsonb)",
-                6, rev, NULL) != 0)
-        return -1;
+    tail_add(t,
+             "INSERT INTO revision (collection, item_id, version, action, user_id, changes) "
+             "VALUES ($1, $2::uuid, $3::integer, $4, $5::uuid, $6::jsonb)",
+             6, rev);
     const char *feed = is_public ? "upsert" : was_public ? "delete" : NULL;
     if (strcmp(action, "delete") == 0) feed = was_public ? "delete" : NULL;
     if (feed) {
         const char *ch[4] = {c->name, id, slug, feed};
-        if (exec_ok(ctx, db,
-                    "INSERT INTO change (collection, item_id, slug, action) "
-                    "VALUES ($1, $2::uuid, $3, $4)",
-                    4, ch, NULL) != 0)
-            return -1;
+        tail_add(t,
+                 "INSERT INTO change (collection, item_id, slug, action) "
+                 "VALUES ($1, $2::uuid, $3, $4)",
+                 4, ch);
     }
     /* An item published for later is announced when its time comes (db/scheduler.c). */
     const char *sp[2] = {c->name, id};
-    if (exec_ok(ctx, db,
-                "DELETE FROM scheduled_publication WHERE collection = $1 AND item_id = $2::uuid", 2,
-                sp, NULL) != 0)
-        return -1;
+    tail_add(t, "DELETE FROM scheduled_publication WHERE collection = $1 AND item_id = $2::uuid", 2,
+             sp);
     if (strcmp(action, "delete") != 0) {
-        snprintf(sql, sizeof sql,
+        snprintf(tail_sql(t), cap,
                  "INSERT INTO scheduled_publication (collection, item_id, slug, publish_at) "
                  "SELECT $1, id, slug, publish_at FROM %s WHERE id = $2::uuid AND "
                  "status = 'published' AND publish_at > now()",
                  c->table);
-        if (exec_ok(ctx, db, sql, 2, sp, NULL) != 0) return -1;
+        tail_add(t, tail_sql(t), 2, sp);
     }
     /* Syncing clients learn about items that left the public view: deleted or unpublished. */
     if (was_public && (strcmp(action, "delete") == 0 || !is_public)) {
         const char *tb[3] = {c->name, id, slug};
-        if (exec_ok(ctx, db,
-                    "INSERT INTO tombstone (collection, item_id, slug) VALUES ($1, $2::uuid, $3) "
-                    "ON CONFLICT (collection, item_id) DO UPDATE SET deleted_at = now()",
-                    3, tb, NULL) != 0)
-            return -1;
+        tail_add(t,
+                 "INSERT INTO tombstone (collection, item_id, slug) VALUES ($1, $2::uuid, $3) "
+                 "ON CONFLICT (collection, item_id) DO UPDATE SET deleted_at = now()",
+                 3, tb);
     }
     if (is_public) {
         const char *tb[2] = {c->name, id};
-        if (exec_ok(ctx, db, "DELETE FROM tombstone WHERE collection = $1 AND item_id = $2::uuid",
-                    2, tb, NULL) != 0)
-            return -1;
+        tail_add(t, "DELETE FROM tombstone WHERE collection = $1 AND item_id = $2::uuid", 2, tb);
     }
-    return 0;
 }
 
-/* Reads the stored item back (drafts included) and writes the response. */
-static int respond_item(req_ctx *ctx, db_conn *db, const char *id, int status) {
-    read_plan p;
-    memset(&p, 0, sizeof p);
-    p.coll = ctx->coll;
-    p.key = id;
-    p.viewer_all = 1;
+/* Sends the tail with, when item_id is given, a read of the stored item (drafts included;
+ * *item gets it), then COMMIT and the move of the shared cache generation, so that no
+ * instance serves the old answer once the client hears 2xx. */
+static int finish_write(req_ctx *ctx, db_conn *db, write_tail *t, const char *item_id,
+                        PGresult **item) {
     sql_stmt st;
     sql_stmt_init(&st);
-    sql_item(&p, &st);
-    PGresult *r = NULL;
-    int rc = exec_ok(ctx, db, sb_str(&st.sql), st.nparams, st.params, &r);
-    sql_stmt_cleanup(&st);
-    if (rc != 0) return -1;
-    if (PQntuples(r) != 1) {
-        PQclear(r);
-        return problem_set(&ctx->prob, 500, "internal", "the stored item could not be read");
+    int item_step = -1;
+    if (item_id) {
+        read_plan p;
+        memset(&p, 0, sizeof p);
+        p.coll = ctx->coll;
+        p.key = item_id;
+        p.viewer_all = 1;
+        sql_item(&p, &st);
+        item_step = t->n;
+        tail_add(t, sb_str(&st.sql), st.nparams, st.params);
+        if (st.sql.failed) t->overflow = 1;
     }
-    if (commit(ctx, db) != 0) {
+    int commit_step = t->n;
+    tail_add(t, "COMMIT", 0, NULL);
+    /* always: other instances may cache even when this one does not */
+    tail_add(t, "SELECT nextval('kp_cache_generation')", 0, NULL);
+    PGresult *res[TAIL_MAX] = {0};
+    int failed = -1;
+    if (t->overflow) {
+        log_error("a write needs more than %d statements", TAIL_MAX);
+        problem_set(&ctx->prob, 500, "internal", "the write could not be completed");
+        failed = t->n;
+    } else {
+        failed = db_pipeline(db, t->steps, t->n, res);
+        if (failed > commit_step && failed < t->n) {
+            log_warn("committed, but the cache generation could not be moved; other instances "
+                     "catch up through LISTEN");
+            failed = -1;
+        } else if (failed >= 0) {
+            write_error(ctx, failed < t->n ? res[failed] : NULL);
+        }
+    }
+    int rc = failed < 0 ? 0 : -1;
+    if (rc == 0) {
+        cache_note_write();
+        if (item_step >= 0) {
+            *item = res[item_step];
+            res[item_step] = NULL;
+        }
+    }
+    for (int i = 0; i < t->n; i++)
+        PQclear(res[i]);
+    sql_stmt_cleanup(&st);
+    return rc;
+}
+
+/* Ends a write that answers the stored item: records it, commits and responds. */
+static int finish_and_respond(req_ctx *ctx, db_conn *db, write_tail *t, const char *id,
+                              int status) {
+    PGresult *r = NULL;
+    if (finish_write(ctx, db, t, id, &r) != 0) return -1;
+    if (PQntuples(r) != 1) { /* cannot happen: read in the write's own transaction */
         PQclear(r);
-        return -1;
+        log_error("the item just written could not be read back");
+        return problem_set(&ctx->prob, 500, "internal", "the stored item could not be read");
     }
     char location[256];
     snprintf(location, sizeof location, "/v1/%s/%s", ctx->coll->name, id);
@@ -366,6 +427,8 @@ int items_create(req_ctx *ctx) {
     int rc = -1;
     char id[40];
     new_uuid(id);
+    write_tail tail; /* ~10 kB of the worker's stack */
+    tail.n = tail.overflow = 0;
     if (query_reject_unused(&ctx->q, &ctx->prob) != 0) goto done;
     if (!(db = db_acquire_or_problem(&ctx->prob))) goto done;
     if (auth_require(ctx, db) != 0) goto done;
@@ -385,10 +448,9 @@ int items_create(req_ctx *ctx) {
         exec_ok(ctx, db, sb_str(&sql), ws.nparams, (const char *const *)ws.params, &r) != 0)
         goto done;
     changes = json_dumps(body, JSON_COMPACT);
-    if (record_write(ctx, db, &ws, id, "create", changes, PQgetvalue(r, 0, 0), 0,
-                     PQgetvalue(r, 0, 1)[0] == 't', PQgetvalue(r, 0, 2)) != 0)
-        goto done;
-    rc = respond_item(ctx, db, id, 201);
+    queue_record(ctx, &tail, &ws, id, "create", changes, PQgetvalue(r, 0, 0), 0,
+                 PQgetvalue(r, 0, 1)[0] == 't', PQgetvalue(r, 0, 2));
+    rc = finish_and_respond(ctx, db, &tail, id, 201);
 done:
     PQclear(r);
     db_release(db); /* rolls back an open transaction */
@@ -411,11 +473,13 @@ int items_patch(req_ctx *ctx) {
     int rc = -1;
     item_row row;
     memset(&row, 0, sizeof row);
+    write_tail tail;
+    tail.n = tail.overflow = 0;
     if (query_reject_unused(&ctx->q, &ctx->prob) != 0) goto done;
     if (!(db = db_acquire_or_problem(&ctx->prob))) goto done;
     if (auth_require(ctx, db) != 0) goto done;
     if (read_json_body(ctx, 1, &body) != 0) goto done;
-    if (begin(ctx, db) != 0 || load_for_write(ctx, db, &row) != 0) goto done;
+    if (load_for_write(ctx, db, &row) != 0) goto done;
     /* Rights first: a 412 would tell a stranger that a draft exists. */
     if (may_change(ctx, &row, 0) != 0) goto done;
     if (check_if_match(ctx, &row) != 0) goto done;
@@ -438,10 +502,9 @@ int items_patch(req_ctx *ctx) {
         exec_ok(ctx, db, sb_str(&sql), ws.nparams, (const char *const *)ws.params, &r) != 0)
         goto done;
     changes = json_dumps(body, JSON_COMPACT);
-    if (record_write(ctx, db, &ws, row.id, "update", changes, PQgetvalue(r, 0, 0), row.is_public,
-                     PQgetvalue(r, 0, 1)[0] == 't', PQgetvalue(r, 0, 2)) != 0)
-        goto done;
-    rc = respond_item(ctx, db, row.id, 200);
+    queue_record(ctx, &tail, &ws, row.id, "update", changes, PQgetvalue(r, 0, 0), row.is_public,
+                 PQgetvalue(r, 0, 1)[0] == 't', PQgetvalue(r, 0, 2));
+    rc = finish_and_respond(ctx, db, &tail, row.id, 200);
 done:
     PQclear(r);
     db_release(db);
@@ -460,10 +523,12 @@ int items_delete(req_ctx *ctx) {
     memset(&row, 0, sizeof row);
     sql_stmt st;
     sql_stmt_init(&st);
+    write_tail tail;
+    tail.n = tail.overflow = 0;
     if (query_reject_unused(&ctx->q, &ctx->prob) != 0) goto done;
     if (!(db = db_acquire_or_problem(&ctx->prob))) goto done;
     if (auth_require(ctx, db) != 0) goto done;
-    if (begin(ctx, db) != 0 || load_for_write(ctx, db, &row) != 0) goto done;
+    if (load_for_write(ctx, db, &row) != 0) goto done;
     if (may_change(ctx, &row, 1) != 0) goto done;
     if (check_if_match(ctx, &row) != 0) goto done;
     /* The revision keeps the item as it was. */
@@ -490,11 +555,10 @@ int items_delete(req_ctx *ctx) {
     PQclear(r);
     char version[24];
     snprintf(version, sizeof version, "%ld", row.version + 1);
-    if (record_write(ctx, db, NULL, row.id, "delete",
-                     PQntuples(before) ? PQgetvalue(before, 0, 0) : "{}", version, row.is_public, 0,
-                     row.slug) != 0 ||
-        commit(ctx, db) != 0)
-        goto done;
+    queue_record(ctx, &tail, NULL, row.id, "delete",
+                 PQntuples(before) ? PQgetvalue(before, 0, 0) : "{}", version, row.is_public, 0,
+                 row.slug);
+    if (finish_write(ctx, db, &tail, NULL, NULL) != 0) goto done;
     respond_header(ctx, "Cache-Control", "no-store");
     rc = respond_empty(ctx, 204);
 done:
