@@ -239,25 +239,27 @@ static void test_open_now(void) {
     if (late && late[0] == 't') kp_sleep_ms(185 * 1000);
     free(late);
     char *today = kp_sql_value("SELECT (now() AT TIME ZONE 'Europe/Oslo')::date::text");
-    json_t *b = json_pack("{s:s,s:s,s:[{s:s,s:s,s:s}]}", "kind", "local", "name", "",
-                          "hours_exceptions", "date", today ? today : "", "opens", "00:00",
-                          "closes", "23:59");
+    json_t *b =
+        json_pack("{s:s,s:s,s:[{s:s,s:s,s:s}]}", "kind", "local", "name", "", "hours_exceptions",
+                  "date", today ? today : "", "opens", "00:00", "closes", "23:59");
     json_object_set_new(b, "name", json_sprintf("%s open today", prefix));
     char id[40];
     create_ok(coll_named("centres"), &admin, b, id);
     if (!id[0]) goto out;
     CHECK_INT(1, open_now_of(id), "open_now of a centre open all day, after the write");
     char *until = kp_sql_value("SELECT until > now() AND until <= now() + interval '1 day' "
-                               "FROM centre_open WHERE id = '%s'", id);
+                               "FROM centre_open WHERE id = '%s'",
+                               id);
     CHECK(until && until[0] == 't', "centre_open.until is within the next day (got %s)",
           until ? until : "no row");
     free(until);
     /* a stored state that has become stale (as at a closing time) is refreshed by the
      * scheduler within about a second */
     PQclear(kp_sql("UPDATE item_doc SET doc = replace(doc, '\"open_now\":true', "
-                   "'\"open_now\":false') WHERE id = '%s'", id));
-    PQclear(kp_sql("UPDATE centre_open SET until = now() - interval '1 second' WHERE id = '%s'",
+                   "'\"open_now\":false') WHERE id = '%s'",
                    id));
+    PQclear(
+        kp_sql("UPDATE centre_open SET until = now() - interval '1 second' WHERE id = '%s'", id));
     int v = 0;
     for (int i = 0; i < 50 && (v = open_now_of(id)) != 1; i++)
         kp_sleep_ms(100);
