@@ -17,6 +17,11 @@
 -- and a failure rolls the change back), and pg_temp.docs() below does the same work for
 -- all new rows of a table at once; a sample is then checked against kp_refresh_doc
 -- itself. Every other trigger (tags, change notification) fires as usual.
+--
+-- Indexes: the indexes of centre and news that back no constraint (search, tags, dates …)
+-- are dropped before a table's rows go in and made again, from their own definitions,
+-- right after: one bulk build is several times faster than as many single inserts,
+-- above all into the RUM search index (migration 0012).
 \set ON_ERROR_STOP 1
 
 BEGIN;
@@ -106,6 +111,35 @@ LANGUAGE sql IMMUTABLE AS $$
 $$;
 
 -- ---------------------------------------------------------------------------------------
+-- Indexes (dropped for the inserts, built again after them)
+-- ---------------------------------------------------------------------------------------
+CREATE TEMP TABLE bench_idx (tbl text NOT NULL, name text NOT NULL, def text NOT NULL);
+
+-- drop_indexes(t): drop the indexes of t that nothing else depends on or describes (no
+-- constraint, not clustered on, not the replica identity, no comment); remember them.
+CREATE PROCEDURE pg_temp.drop_indexes(t text) LANGUAGE plpgsql AS $$
+DECLARE r record;
+BEGIN
+    FOR r IN SELECT i.indexrelid::regclass AS idx, pg_get_indexdef(i.indexrelid) AS def
+             FROM pg_index i
+             WHERE i.indrelid = t::regclass AND NOT i.indisclustered AND NOT i.indisreplident
+               AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+               AND obj_description(i.indexrelid, 'pg_class') IS NULL LOOP
+        INSERT INTO bench_idx VALUES (t, r.idx::text, r.def);
+        EXECUTE format('DROP INDEX %s', r.idx);
+    END LOOP;
+END $$;
+
+-- restore_indexes(t): build them again.
+CREATE PROCEDURE pg_temp.restore_indexes(t text) LANGUAGE plpgsql AS $$
+DECLARE r record;
+BEGIN
+    FOR r IN DELETE FROM bench_idx WHERE tbl = t RETURNING def LOOP
+        EXECUTE r.def;
+    END LOOP;
+END $$;
+
+-- ---------------------------------------------------------------------------------------
 -- Documents (what the *_doc triggers do, for many rows at once)
 -- ---------------------------------------------------------------------------------------
 CREATE TEMP TABLE bench_new (tbl text NOT NULL, id uuid NOT NULL, PRIMARY KEY (tbl, id));
@@ -175,6 +209,7 @@ END $$;
 -- ---------------------------------------------------------------------------------------
 -- Centres
 -- ---------------------------------------------------------------------------------------
+CALL pg_temp.drop_indexes('centre');
 INSERT INTO centre (id, slug, name, kind, region, town, municipality_number, location,
                     location_precision, location_source, description, "values", founded,
                     opening_hours, tags, status, owner_centre_id, last_verified)
@@ -214,12 +249,15 @@ SELECT md5('bench-centre-' || i)::uuid,
 FROM generate_series(1, :centres) i
 JOIN bench_muni m ON m.k = i % (SELECT count(*) FROM bench_muni);
 
+CALL pg_temp.restore_indexes('centre');
+
 INSERT INTO bench_new SELECT 'centre', md5('bench-centre-' || i)::uuid FROM generate_series(1, :centres) i;
 CALL pg_temp.docs('centre');
 
 -- ---------------------------------------------------------------------------------------
 -- News
 -- ---------------------------------------------------------------------------------------
+CALL pg_temp.drop_indexes('news');
 INSERT INTO news (id, slug, title, date, centre_id, summary, body, source, tags, status,
                   owner_centre_id, created_at, updated_at)
 SELECT md5('bench-news-' || i)::uuid,
@@ -253,6 +291,8 @@ SELECT md5('bench-news-' || i)::uuid,
 FROM generate_series(1, :news) i
 CROSS JOIN LATERAL (SELECT 1 + (i::bigint * 7919 % :centres) AS k) c
 JOIN bench_muni m ON m.k = c.k % (SELECT count(*) FROM bench_muni);
+
+CALL pg_temp.restore_indexes('news');
 
 INSERT INTO bench_new SELECT 'news', md5('bench-news-' || i)::uuid FROM generate_series(1, :news) i;
 CALL pg_temp.docs('news');
