@@ -15,11 +15,13 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 static struct _u_instance instance;
@@ -49,10 +51,28 @@ static void set_request_id(req_ctx *ctx) {
             return;
         }
     }
-    unsigned char r[12];
-    if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) memset(r, 0, sizeof r);
-    for (size_t i = 0; i < sizeof r; i++)
-        sprintf(ctx->request_id + 2 * i, "%02x", r[i]);
+    /* 96 bits from a per-thread xorshift generator seeded once by the kernel: ids need to
+     * be unique, not secret, and a getrandom call per request is a syscall per request */
+    static _Thread_local uint64_t s0, s1;
+    while (s0 == 0 && s1 == 0) {
+        uint64_t seed[2];
+        if (getrandom(seed, sizeof seed, 0) != (ssize_t)sizeof seed) {
+            seed[0] = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)&seed;
+            seed[1] = (uint64_t)clock();
+        }
+        s0 = seed[0], s1 = seed[1] | 1;
+    }
+    static const char hex[] = "0123456789abcdef";
+    for (int half = 0; half < 2; half++) {
+        uint64_t x = s0, y = s1; /* xorshift128+ */
+        s0 = y;
+        x ^= x << 23;
+        s1 = x ^ y ^ (x >> 17) ^ (y >> 26);
+        uint64_t v = s1 + y;
+        for (int i = 0; i < 12; i++, v >>= 4)
+            ctx->request_id[half * 12 + i] = hex[v & 15];
+    }
+    ctx->request_id[24] = '\0';
 }
 
 /* Splits the raw URL into decoded path segments and the raw query. Paths are strict: an
