@@ -164,6 +164,13 @@ BEGIN
     WHERE n.tbl = t
       AND v.id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
       AND v.id::uuid <> i.id;
+    -- ... and, for a centre, until when its stored open_now holds (migrations/0014)
+    IF t = 'centre' THEN
+        INSERT INTO centre_open (id, until)
+        SELECT c.id, kp_open_until(c.operating_status, c.opening_hours, c.hours_exceptions, now())
+        FROM bench_new n JOIN centre c ON c.id = n.id
+        WHERE n.tbl = t AND EXISTS (SELECT 1 FROM item_doc i WHERE i.id = c.id);
+    END IF;
     -- kp_refresh_tree: older documents that mention a new item ...
     PERFORM kp_refresh_doc(o.src_table, o.src_id)
     FROM (SELECT DISTINCT r.src_table, r.src_id
