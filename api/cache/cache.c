@@ -9,12 +9,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
 #define SLOTS           1024
 #define MAX_ENTRY_BYTES (256 * 1024)
-#define WRITE_WAIT_MS   200
+/* How long an acknowledgement holds (cache_instance.lease_until), how often the listener
+ * renews it, and how much earlier this instance stops trusting it than the database. */
+#define LEASE_MS  2000
+#define RENEW_MS  500
+#define MARGIN_MS 500
+/* A writer waits at most this long for other instances' acknowledgements. */
+#define WAIT_MS (LEASE_MS + 500)
 
 typedef struct entry {
     char *key;
@@ -34,26 +41,15 @@ static struct {
     entry slots[SLOTS];
     pthread_mutex_t lock;
     atomic_uint_fast64_t generation;
-    atomic_int listening;
+    atomic_llong lease_ok_until_ms; /* 0: not listening, do not serve */
     atomic_int stop;
     pthread_t thread;
-    /* the listening connection (the listener thread reads it) */
-    PGconn *pg;
-    atomic_int fd;
-    pthread_mutex_t pg_lock;
+    PGconn *pg; /* the listener's connection, used by the listener thread only */
     char *url;
-    /* single-flight reads of the shared generation */
-    pthread_mutex_t check_lock;
-    pthread_cond_t check_done;
-    uint64_t checks_started, checks_done;
-    int check_ok;
-    int64_t shared;
-    PGconn *check_pg;
-} c = {.lock = PTHREAD_MUTEX_INITIALIZER,
-       .pg_lock = PTHREAD_MUTEX_INITIALIZER,
-       .fd = -1,
-       .check_lock = PTHREAD_MUTEX_INITIALIZER,
-       .check_done = PTHREAD_COND_INITIALIZER};
+    char id[40];          /* this instance in cache_instance */
+    long long acked;      /* the generation last acknowledged there */
+    long long renewed_ms; /* when */
+} c = {.lock = PTHREAD_MUTEX_INITIALIZER, .acked = -1};
 
 static long long now_ms(void) {
     struct timespec ts;
@@ -72,59 +68,107 @@ static void bump(void) {
     atomic_fetch_add(&c.generation, 1);
 }
 
-static void drain(PGconn *pg) {
-    PGnotify *n;
-    int any = 0;
-    while ((n = PQnotifies(pg)) != NULL) {
-        any = 1;
-        PQfreemem(n);
+static void new_id(char out[40]) {
+    unsigned char b[16];
+    if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) {
+        long long t = now_ms();
+        memcpy(b, &t, sizeof t);
+        memset(b + 8, 0x5a, 8);
     }
-    if (any) bump();
+    b[6] = (unsigned char)((b[6] & 0x0F) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3F) | 0x80);
+    snprintf(out, 40, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+             b[14], b[15]);
 }
 
-/* Reads whatever notifications have arrived; 0 when the connection is broken. */
-static int consume(void) {
-    pthread_mutex_lock(&c.pg_lock);
-    int ok = c.pg && PQconsumeInput(c.pg);
-    if (ok) drain(c.pg);
-    pthread_mutex_unlock(&c.pg_lock);
-    return ok;
+/* Drops the generation a write may have moved, then acknowledges it: the local counter
+ * moves *before* cache_instance.seen says so, so a writer who sees the acknowledgement
+ * knows no stale entry can be served here any more. Renews the lease. 0 on failure. */
+static int sync_and_ack(void) {
+    long long t0 = now_ms();
+    PGresult *r = PQexec(c.pg, "SELECT last_value FROM kp_cache_generation");
+    int ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+    long long g = ok ? atoll(PQgetvalue(r, 0, 0)) : 0;
+    PQclear(r);
+    if (!ok) return 0;
+    if (g != c.acked) bump();
+    char seen[24], lease[24];
+    snprintf(seen, sizeof seen, "%lld", g);
+    snprintf(lease, sizeof lease, "%d", LEASE_MS);
+    const char *params[3] = {c.id, seen, lease};
+    r = PQexecParams(c.pg,
+                     "INSERT INTO cache_instance (id, seen, lease_until) VALUES ($1::uuid, "
+                     "$2::bigint, now() + $3::integer * interval '1 millisecond') "
+                     "ON CONFLICT (id) DO UPDATE SET seen = excluded.seen, "
+                     "lease_until = excluded.lease_until",
+                     3, NULL, params, NULL, NULL, 0);
+    ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (!ok) return 0;
+    c.acked = g;
+    c.renewed_ms = now_ms();
+    /* the database holds the lease from about t0 + LEASE_MS; stop trusting it earlier */
+    atomic_store(&c.lease_ok_until_ms, t0 + LEASE_MS - MARGIN_MS);
+    return 1;
 }
 
 static void disconnect(void) {
-    atomic_store(&c.listening, 0);
-    atomic_store(&c.fd, -1);
-    pthread_mutex_lock(&c.pg_lock);
+    atomic_store(&c.lease_ok_until_ms, 0);
     if (c.pg) PQfinish(c.pg);
     c.pg = NULL;
-    pthread_mutex_unlock(&c.pg_lock);
 }
 
+static int connect_and_listen(void) {
+    c.pg = PQconnectdb(c.url);
+    PGresult *r = PQstatus(c.pg) == CONNECTION_OK ? PQexec(c.pg, "LISTEN kp_cache") : NULL;
+    int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (ok) {
+        /* instances that vanished without saying so long ago */
+        r = PQexec(c.pg,
+                   "DELETE FROM cache_instance WHERE lease_until < now() - interval '1 hour'");
+        PQclear(r);
+        c.acked = -1; /* notifications may have been missed: drop everything once */
+        ok = sync_and_ack();
+    }
+    if (!ok) disconnect();
+    return ok;
+}
+
+/* The listener: LISTEN kp_cache (every change, also from psql or other instances, and the
+ * generation of writes through the API), acknowledging what it has dropped and renewing
+ * this instance's lease. */
 static void *listener(void *arg) {
     (void)arg;
     while (!atomic_load(&c.stop)) {
-        if (!atomic_load(&c.listening)) {
-            disconnect();
-            bump(); /* notifications may have been missed */
-            PGconn *pg = PQconnectdb(c.url);
-            PGresult *r = PQstatus(pg) == CONNECTION_OK ? PQexec(pg, "LISTEN kp_cache") : NULL;
-            int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
-            PQclear(r);
-            if (!ok) {
-                PQfinish(pg);
-                for (int i = 0; i < 10 && !atomic_load(&c.stop); i++)
-                    usleep(100000);
+        if (!c.pg && !connect_and_listen()) {
+            for (int i = 0; i < 10 && !atomic_load(&c.stop); i++)
+                usleep(100000);
+            continue;
+        }
+        struct pollfd pfd = {.fd = PQsocket(c.pg), .events = POLLIN};
+        int ready = poll(&pfd, 1, RENEW_MS / 2) > 0;
+        int notified = 0;
+        if (ready) {
+            if (!PQconsumeInput(c.pg)) {
+                disconnect();
                 continue;
             }
-            pthread_mutex_lock(&c.pg_lock);
-            c.pg = pg;
-            pthread_mutex_unlock(&c.pg_lock);
-            atomic_store(&c.fd, PQsocket(pg));
-            bump();
-            atomic_store(&c.listening, 1);
+            PGnotify *n;
+            while ((n = PQnotifies(c.pg)) != NULL) {
+                notified = 1;
+                PQfreemem(n);
+            }
+            if (notified) bump(); /* at once, also for changes made outside the API */
         }
-        struct pollfd pfd = {.fd = atomic_load(&c.fd), .events = POLLIN};
-        if (poll(&pfd, 1, 250) > 0 && !consume()) atomic_store(&c.listening, 0);
+        if ((notified || now_ms() - c.renewed_ms >= RENEW_MS) && !sync_and_ack()) disconnect();
+    }
+    if (c.pg) {
+        const char *params[1] = {c.id};
+        PGresult *r = PQexecParams(c.pg, "DELETE FROM cache_instance WHERE id = $1::uuid", 1, NULL,
+                                   params, NULL, NULL, 0);
+        PQclear(r);
     }
     disconnect();
     return NULL;
@@ -135,6 +179,7 @@ int cache_init(const char *database_url, size_t max_bytes, int ttl_ms) {
     c.max_bytes = max_bytes;
     c.ttl_ms = ttl_ms;
     c.url = strdup(database_url);
+    new_id(c.id);
     if (pthread_create(&c.thread, NULL, listener, NULL) != 0) return -1;
     c.enabled = 1;
     return 0;
@@ -150,61 +195,45 @@ void cache_shutdown(void) {
     }
     memset(c.slots, 0, sizeof c.slots);
     free(c.url);
-    if (c.check_pg) PQfinish(c.check_pg);
-    c.check_pg = NULL;
     c.enabled = 0;
 }
 
 int cache_enabled(void) {
-    return c.enabled && atomic_load(&c.listening);
+    return c.enabled && now_ms() < atomic_load(&c.lease_ok_until_ms);
 }
 
-/* One round trip for the shared generation; runs with check_lock released. */
-static int read_shared(int64_t *out) {
-    if (!c.check_pg || PQstatus(c.check_pg) != CONNECTION_OK) {
-        if (c.check_pg) PQfinish(c.check_pg);
-        c.check_pg = PQconnectdb(c.url);
-        if (PQstatus(c.check_pg) != CONNECTION_OK) return 0;
-    }
-    PGresult *r = PQexec(c.check_pg, "SELECT last_value FROM kp_cache_generation");
-    int ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
-    if (ok) *out = atoll(PQgetvalue(r, 0, 0));
-    PQclear(r);
-    return ok;
+const char *cache_instance_id(void) {
+    return c.enabled ? c.id : NULL;
 }
 
 int cache_generation(cache_gen *out) {
     if (!cache_enabled()) return 0;
-    /* Only a read that starts after this request arrived will do: wait for the next one
-     * to start and finish, starting it ourselves when nobody else is. */
-    pthread_mutex_lock(&c.check_lock);
-    uint64_t need = c.checks_started + 1;
-    while (c.checks_done < need) {
-        if (c.checks_started == c.checks_done) { /* none in flight: start ours */
-            c.checks_started = need;
-            pthread_mutex_unlock(&c.check_lock);
-            int64_t v = 0;
-            int ok = read_shared(&v);
-            pthread_mutex_lock(&c.check_lock);
-            c.check_ok = ok;
-            if (ok) c.shared = v;
-            c.checks_done = need;
-            pthread_cond_broadcast(&c.check_done);
-        } else {
-            pthread_cond_wait(&c.check_done, &c.check_lock);
-        }
-    }
-    int ok = c.check_ok;
-    out->shared = c.shared;
-    pthread_mutex_unlock(&c.check_lock);
-    /* Writes through the API on any instance move the shared generation before their 2xx,
-     * so this read sees them; NOTIFY (the listener thread) covers the rest. */
     out->local = atomic_load(&c.generation);
-    return ok;
+    return 1;
+}
+
+void cache_await_others(void *pgconn, long long generation, long long pending) {
+    if (pending <= 0) return;
+    char g[24];
+    snprintf(g, sizeof g, "%lld", generation);
+    const char *params[2] = {c.enabled ? c.id : NULL, g};
+    long long start = now_ms();
+    long waits = 0;
+    while (pending > 0 && now_ms() - start < WAIT_MS) {
+        usleep(waits++ < 10 ? 200 : 1000);
+        PGresult *r = PQexecParams(pgconn, "SELECT kp_cache_pending($1::uuid, $2::bigint)", 2, NULL,
+                                   params, NULL, NULL, 0);
+        pending = PQresultStatus(r) == PGRES_TUPLES_OK ? atoll(PQgetvalue(r, 0, 0)) : -1;
+        PQclear(r);
+    }
+    if (pending != 0)
+        log_warn("%lld other instance(s) did not confirm dropping their cached answers within "
+                 "%d ms",
+                 pending, WAIT_MS);
 }
 
 static int same_gen(const cache_gen *a, const cache_gen *b) {
-    return a->local == b->local && a->shared == b->shared;
+    return a->local == b->local;
 }
 
 int cache_get(const char *key, const cache_gen *gen, cache_hit *hit) {

@@ -234,7 +234,8 @@ static int exec_ok(req_ctx *ctx, db_conn *db, const char *sql, int n, const char
 
 /* The statements that end a write, sent together in one round trip (db_pipeline): link
  * tables, revision, change feed, schedule and tombstone, then the item as stored, COMMIT
- * and the shared cache generation. The first failure aborts the rest, COMMIT included. */
+ * and the move of the shared cache generation (api/cache/cache.h). The first failure aborts the
+ * rest, COMMIT included. */
 #define TAIL_MAX 24
 typedef struct write_tail {
     int n, overflow;
@@ -319,8 +320,9 @@ static void queue_record(req_ctx *ctx, write_tail *t, write_set *ws, const char 
 }
 
 /* Sends the tail with, when item_id is given, a read of the stored item (drafts included;
- * *item gets it), then COMMIT and the move of the shared cache generation, so that no
- * instance serves the old answer once the client hears 2xx. */
+ * *item gets it), then COMMIT and the move of the shared cache generation; then waits for
+ * the other instances to drop their cached answers, so that none serves the old answer
+ * once the client hears 2xx. */
 static int finish_write(req_ctx *ctx, db_conn *db, write_tail *t, const char *item_id,
                         PGresult **item) {
     sql_stmt st;
@@ -340,7 +342,9 @@ static int finish_write(req_ctx *ctx, db_conn *db, write_tail *t, const char *it
     int commit_step = t->n;
     tail_add(t, "COMMIT", 0, NULL);
     /* always: other instances may cache even when this one does not */
-    tail_add(t, "SELECT nextval('kp_cache_generation')", 0, NULL);
+    const char *me[1] = {cache_instance_id()};
+    int advance_step = t->n;
+    tail_add(t, "SELECT generation, pending FROM kp_cache_advance($1::uuid)", 1, me);
     PGresult *res[TAIL_MAX] = {0};
     int failed = -1;
     if (t->overflow) {
@@ -360,6 +364,10 @@ static int finish_write(req_ctx *ctx, db_conn *db, write_tail *t, const char *it
     int rc = failed < 0 ? 0 : -1;
     if (rc == 0) {
         cache_note_write();
+        PGresult *adv = res[advance_step];
+        if (adv && PQresultStatus(adv) == PGRES_TUPLES_OK && PQntuples(adv) == 1)
+            cache_await_others(db_pg(db), atoll(PQgetvalue(adv, 0, 0)),
+                               atoll(PQgetvalue(adv, 0, 1)));
         if (item_step >= 0) {
             *item = res[item_step];
             res[item_step] = NULL;

@@ -1488,6 +1488,23 @@ static void test_cache_two_instances(void) {
           stale_item_b, stale_list_b, first);
     CHECK(stale_a == 0, "reads on A right after its own writes are fresh: %d stale", stale_a);
 
+    /* A cached answer costs no database work: with item_doc locked, B still answers the
+     * item it holds (at once), while an item it does not hold waits for the lock. */
+    kp_response_free(get_as(b, item, NULL));
+    kp_response_free(get_as(b, item, NULL));
+    PGresult *lk = kp_sql("BEGIN; LOCK TABLE item_doc IN ACCESS EXCLUSIVE MODE");
+    if (lk) {
+        double t0 = kp_now();
+        kp_response *h = kp_request_timeout(b, "GET", item, NULL, NULL, 0, 10);
+        double took = kp_now() - t0;
+        CHECK(h->status == 200 && took < 0.5,
+              "B answers a cached item while the database is locked (%ld after %.3f s)", h->status,
+              took);
+        kp_response_free(h);
+        PQclear(lk);
+        PQclear(kp_sql("ROLLBACK"));
+    }
+
     /* a delete on A: B answers 404 at once, and its cached list empties */
     kp_response_free(get_as(b, item, NULL));
     kp_response_free(get_as(b, list, NULL));
