@@ -75,10 +75,10 @@ SELECT * FROM pg_temp.kp_explain('sql: centres region=midt tag=recovery',
 
 SELECT * FROM pg_temp.kp_explain('sql: news q=' || :'q',
     format($sql$SELECT (SELECT row_to_json(j) FROM (SELECT %s) j)::text,
-        (ts_rank(t._search, websearch_to_tsquery('kp_norwegian', %L)))::text, t."id"::text
+        (t._search <=> (SELECT websearch_to_tsquery('kp_norwegian', %L)))::text, t."id"::text
     FROM api_news t WHERE true AND t._public
       AND t._search @@ websearch_to_tsquery('kp_norwegian', %L)
-    ORDER BY ts_rank(t._search, websearch_to_tsquery('kp_norwegian', %L)) DESC, t."id" DESC
+    ORDER BY (t._search <=> (SELECT websearch_to_tsquery('kp_norwegian', %L))), t."id"
     LIMIT 21$sql$, :'news_cols', :'q', :'q', :'q'));
 
 SELECT * FROM pg_temp.kp_explain('sql: news, newest 20 (default sort)',
