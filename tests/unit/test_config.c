@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const all_vars[] = {
     "DATABASE_URL",
@@ -52,7 +53,9 @@ START_TEST(defaults) {
     ck_assert_str_eq(cfg.database_url, "postgresql:///knutepunkt");
     ck_assert_str_eq(cfg.bind_address, "127.0.0.1");
     ck_assert_int_eq(cfg.port, 8080);
-    ck_assert_int_eq(cfg.threads, 8);
+    /* 0 (the default) becomes twice the CPUs */
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    ck_assert_int_eq(cfg.threads, cpus < 1 ? 4 : cpus > 32 ? 64 : (int)(2 * cpus));
     ck_assert_int_eq(cfg.db_pool_size, 8);
     ck_assert_int_eq(cfg.db_acquire_ms, 2000);
     ck_assert_int_eq(cfg.statement_timeout_ms, 5000);
