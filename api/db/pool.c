@@ -180,14 +180,13 @@ PGconn *db_pg(db_conn *c) {
     return c->pg;
 }
 
-/* Returns the statement name for sql, preparing it first if needed; NULL to run unprepared. */
-/* The statement name for sql, preparing it first if needed. NULL with *failed set when the
- * prepare failed (its error result, which the caller returns), NULL alone when the cache is
- * full (run unprepared). */
-static const char *statement_for(db_conn *c, const char *sql, char *name, size_t namelen,
-                                 int nparams, PGresult **failed) {
+/* The cached statement name for sql, or NULL: a new slot for it in *slot_out (-1: the cache
+ * is full, run unprepared). Unlike statement_for, nothing is sent. */
+static const char *cached_statement(db_conn *c, const char *sql, char *name, size_t namelen,
+                                    int *slot_out) {
     uint64_t h = fnv1a(sql);
     size_t slot = (size_t)(h % STMT_SLOTS);
+    *slot_out = -1;
     for (int probe = 0; probe < 8; probe++, slot = (slot + 1) % STMT_SLOTS) {
         stmt_slot *s = &c->stmts[slot];
         if (s->sql && s->hash == h && strcmp(s->sql, sql) == 0) {
@@ -195,20 +194,38 @@ static const char *statement_for(db_conn *c, const char *sql, char *name, size_t
             return name;
         }
         if (!s->sql) {
-            snprintf(name, namelen, "s%zu", slot);
-            PGresult *r = PQprepare(c->pg, name, sql, nparams, NULL);
-            if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-                *failed = r; /* the real error, not a later "transaction aborted" */
-                return NULL;
-            }
-            PQclear(r);
-            s->sql = strdup(sql);
-            s->hash = h;
-            c->nstmts++;
-            return name;
+            *slot_out = (int)slot;
+            return NULL;
         }
     }
     return NULL;
+}
+
+/* Records sql as prepared under slot. */
+static void remember_statement(db_conn *c, int slot, const char *sql) {
+    stmt_slot *s = &c->stmts[slot];
+    s->sql = strdup(sql);
+    s->hash = s->sql ? fnv1a(sql) : 0;
+    c->nstmts++;
+}
+
+/* The statement name for sql, preparing it first if needed. NULL with *failed set when the
+ * prepare failed (its error result, which the caller returns), NULL alone when the cache is
+ * full (run unprepared). */
+static const char *statement_for(db_conn *c, const char *sql, char *name, size_t namelen,
+                                 int nparams, PGresult **failed) {
+    int slot;
+    const char *stmt = cached_statement(c, sql, name, namelen, &slot);
+    if (stmt || slot < 0) return stmt;
+    snprintf(name, namelen, "s%d", slot);
+    PGresult *r = PQprepare(c->pg, name, sql, nparams, NULL);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        *failed = r; /* the real error, not a later "transaction aborted" */
+        return NULL;
+    }
+    PQclear(r);
+    remember_statement(c, slot, sql);
+    return name;
 }
 
 static PGresult *exec_prepared_or_not(db_conn *c, const char *sql, int nparams,
@@ -243,27 +260,6 @@ PGresult *db_exec(db_conn *c, const char *sql, int nparams, const char *const *p
 
 PGresult *db_exec_once(db_conn *c, const char *sql, int nparams, const char *const *params) {
     return exec_with_retry(c, sql, nparams, params, 0, 0);
-}
-
-/* The cached statement name for sql, or NULL: a new slot for it in *slot_out (-1: the cache
- * is full, run unprepared). Unlike statement_for, nothing is sent. */
-static const char *cached_statement(db_conn *c, const char *sql, char *name, size_t namelen,
-                                    int *slot_out) {
-    uint64_t h = fnv1a(sql);
-    size_t slot = (size_t)(h % STMT_SLOTS);
-    *slot_out = -1;
-    for (int probe = 0; probe < 8; probe++, slot = (slot + 1) % STMT_SLOTS) {
-        stmt_slot *s = &c->stmts[slot];
-        if (s->sql && s->hash == h && strcmp(s->sql, sql) == 0) {
-            snprintf(name, namelen, "s%zu", slot);
-            return name;
-        }
-        if (!s->sql) {
-            *slot_out = (int)slot;
-            return NULL;
-        }
-    }
-    return NULL;
 }
 
 int db_pipeline(db_conn *c, const db_step *steps, int n, PGresult **results) {
@@ -311,10 +307,7 @@ int db_pipeline(db_conn *c, const db_step *steps, int n, PGresult **results) {
             int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
             if (part == 0) { /* the prepare */
                 if (ok) {
-                    stmt_slot *s = &c->stmts[new_slot[i]];
-                    s->sql = strdup(steps[i].sql);
-                    s->hash = s->sql ? fnv1a(steps[i].sql) : 0;
-                    c->nstmts++;
+                    remember_statement(c, new_slot[i], steps[i].sql);
                     PQclear(r);
                     continue;
                 }

@@ -168,6 +168,16 @@ static const char *order_type(const read_plan *p) {
     return p->sort->type;
 }
 
+/* The keyset condition of a page after the cursor's (value, key): rows past it in the
+ * list's order (descending lists: before it). */
+static void keyset_after(const read_plan *p, sql_stmt *st, const char *order) {
+    if (!p->after) return;
+    const collection *c = p->coll;
+    int v = param(st, p->after_value), k = param(st, p->after_key);
+    sb_printf(&st->sql, " AND ((%s), t.\"%s\") %s ($%d::%s, $%d::%s)", order, c->key,
+              p->desc ? "<" : ">", v, order_type(p), k, c->key_type);
+}
+
 /* Nearest first. The GiST index yields rows by distance only, and "ORDER BY distance, id"
  * makes PostgreSQL sort the whole table instead; so the index picks the page (plus
  * KNN_TIE_SLACK rows, for items at exactly the same distance) and the outer query orders
@@ -182,11 +192,7 @@ static int knn_page(const read_plan *p, sql_stmt *st, const char *point, const c
               "::text, k._d::text, t.\"%s\"::text FROM (SELECT t.\"%s\" AS _k, %s AS _d FROM %s t",
               c->key, c->key, order, c->view);
     where_sql(p, st, point, qparam);
-    if (p->after) {
-        int v = param(st, p->after_value), k = param(st, p->after_key);
-        sb_printf(&st->sql, " AND ((%s), t.\"%s\") > ($%d::float8, $%d::%s)", order, c->key, v, k,
-                  c->key_type);
-    }
+    keyset_after(p, st, order);
     sb_printf(
         &st->sql,
         " ORDER BY %s LIMIT %d) k JOIN %s t ON t.\"%s\" = k._k ORDER BY k._d, t.\"%s\" LIMIT %d",
@@ -194,11 +200,10 @@ static int knn_page(const read_plan *p, sql_stmt *st, const char *point, const c
     return st->sql.failed ? -1 : 0;
 }
 
-/* Best match first, ties by key. The RUM index yields the matches ordered by distance alone
- * (ties in physical order), and PostgreSQL 15 cannot add the key to an index ordering; so
- * the inner query keeps the index order and the outer one sorts only the rows up to the end
- * of the tie group at the page boundary (Incremental Sort), which keeps the keyset exact
- * however many items share a rank. */
+/* Best match first, ties by key. The inner query orders the matches by distance alone and
+ * the outer one sorts only the rows up to the end of the tie group at the page boundary
+ * (Incremental Sort), which keeps the keyset exact however many items share a rank. (With
+ * a RUM index the inner order came from the index, at the same cost here: see 0016.) */
 static int rank_page(const read_plan *p, sql_stmt *st, const char *point, const char *order,
                      int qparam) {
     const collection *c = p->coll;
@@ -207,11 +212,7 @@ static int rank_page(const read_plan *p, sql_stmt *st, const char *point, const 
               "AS _k, %s AS _d FROM %s t",
               c->key, c->key, order, c->view);
     where_sql(p, st, point, qparam);
-    if (p->after) {
-        int v = param(st, p->after_value), k = param(st, p->after_key);
-        sb_printf(&st->sql, " AND ((%s), t.\"%s\") > ($%d::real, $%d::%s)", order, c->key, v, k,
-                  c->key_type);
-    }
+    keyset_after(p, st, order);
     sb_printf(&st->sql,
               " ORDER BY %s) s ORDER BY s._d, s._k LIMIT %d) k JOIN %s t ON t.\"%s\" = k._k "
               "ORDER BY k._d, t.\"%s\" LIMIT %d",
@@ -258,11 +259,7 @@ int sql_list(const read_plan *p, sql_stmt *st) {
     sb_printf(&st->sql, "::text, (%s)::text, t.\"%s\"::text FROM %s t", order, c->key, c->view);
     where_sql(p, st, point[0] ? point : NULL, qparam);
     const char *dir = p->desc ? "DESC" : "ASC";
-    if (p->after) {
-        int v = param(st, p->after_value), k = param(st, p->after_key);
-        sb_printf(&st->sql, " AND ((%s), t.\"%s\") %s ($%d::%s, $%d::%s)", order, c->key,
-                  p->desc ? "<" : ">", v, order_type(p), k, c->key_type);
-    }
+    keyset_after(p, st, order);
     char limit[16];
     snprintf(limit, sizeof limit, "%d", p->limit + 1);
     /* The limit text must outlive this function: keep it in the SQL instead. */
