@@ -187,8 +187,9 @@ BEGIN
     END IF;
 END $$;
 
--- check(t, k): for k new rows of t, make the document and references again with
--- kp_refresh_doc (the triggers' own code) and fail unless they are what docs() stored.
+-- check(t, k): for k new rows of t, make the document, references and centre_open row
+-- again with kp_refresh_doc (the triggers' own code) and fail unless they are what docs()
+-- stored.
 CREATE PROCEDURE pg_temp.check(t text, k int) LANGUAGE plpgsql AS $$
 DECLARE
     r record;
@@ -196,15 +197,18 @@ DECLARE
 BEGIN
     FOR r IN SELECT n.id, i.doc,
                     ARRAY(SELECT dst_id FROM doc_ref WHERE src_table = t AND src_id = n.id
-                          ORDER BY dst_id) AS refs
+                          ORDER BY dst_id) AS refs,
+                    (SELECT o.until FROM centre_open o WHERE o.id = n.id) AS until
              FROM bench_new n LEFT JOIN item_doc i ON i.id = n.id
              WHERE n.tbl = t ORDER BY n.id LIMIT k LOOP
         DELETE FROM item_doc WHERE id = r.id;
         DELETE FROM doc_ref WHERE src_table = t AND src_id = r.id;
+        DELETE FROM centre_open WHERE id = r.id;
         PERFORM kp_refresh_doc(t, r.id);
         IF (SELECT doc FROM item_doc WHERE id = r.id) IS DISTINCT FROM r.doc
            OR ARRAY(SELECT dst_id FROM doc_ref WHERE src_table = t AND src_id = r.id
-                    ORDER BY dst_id) IS DISTINCT FROM r.refs THEN
+                    ORDER BY dst_id) IS DISTINCT FROM r.refs
+           OR (SELECT o.until FROM centre_open o WHERE o.id = r.id) IS DISTINCT FROM r.until THEN
             bad := bad + 1;
         END IF;
     END LOOP;
