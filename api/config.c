@@ -39,6 +39,8 @@ static const cfg_item items[] = {
      "simultaneous connections per client address"},
     {"CONNECTION_TIMEOUT_S", CFG_INT, S(connection_timeout_s), "10", 1, 3600,
      "idle connection timeout"},
+    {"REQUEST_DEADLINE_S", CFG_INT, S(request_deadline_s), "30", 1, 3600,
+     "a request's headers and body must arrive, and its answer be made, within this"},
     {"CORS_ORIGINS", CFG_STR, S(cors_origins), "*", 0, 0,
      "allowed browser origins: * or a comma list"},
     {"LOG_FORMAT", CFG_STR, S(log_format), "text", 0, 0, "access log format: text or json"},

@@ -16,6 +16,7 @@ typedef struct config {
     int connection_limit;
     int per_ip_connection_limit;
     int connection_timeout_s;
+    int request_deadline_s;
     char *cors_origins; /* "*" or a comma list of origins */
     char *log_format;   /* "text" or "json" */
     char *jwt_secret;

@@ -6,6 +6,7 @@
 
 #include "cache/cache.h"
 #include "http/context.h"
+#include "http/deadline.h"
 #include "http/mhd_errors.h"
 #include "http/respond.h"
 #include "http/routes.h"
@@ -305,6 +306,7 @@ int server_start(const config *cfg) {
     instance.allowed_post_processor = U_POST_PROCESS_NONE;
     ulfius_set_default_endpoint(&instance, dispatch, NULL);
     mhd_errors_install(cfg); /* libmicrohttpd's own answers as problem+json: mhd_errors.c */
+    if (deadline_start(cfg->request_deadline_s) != 0) return -1;
 
     static struct sockaddr_in addr;
     memset(&addr, 0, sizeof addr);
@@ -315,9 +317,11 @@ int server_start(const config *cfg) {
         return -1;
     }
     struct MHD_OptionItem ops[] = {
-        {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)mhd_request_completed, NULL},
-        /* ulfius_uri_logger, but a raw NUL in the target becomes %00 (a 400) */
-        {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)mhd_errors_uri_logger, NULL},
+        /* ulfius's callbacks, wrapped: request deadlines (deadline.c), and a raw NUL in
+         * the target becomes %00, a 400 (mhd_errors.c) */
+        {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)deadline_request_completed, NULL},
+        {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)deadline_uri_logger, NULL},
+        {MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)deadline_notify_connection, NULL},
         {MHD_OPTION_SOCK_ADDR, 0, &addr},
         {MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)cfg->threads, NULL},
         {MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)cfg->connection_timeout_s, NULL},
@@ -333,6 +337,7 @@ int server_start(const config *cfg) {
     if (rc != U_OK) {
         log_error("cannot listen on %s:%d (port busy?)", cfg->bind_address, cfg->port);
         ulfius_clean_instance(&instance);
+        deadline_stop();
         return -1;
     }
     log_info("listening on http://%s:%d with %d worker threads", cfg->bind_address, cfg->port,
@@ -352,5 +357,6 @@ void server_stop(int grace_ms) {
     usleep(50000); /* let the last responses leave the socket buffers */
     ulfius_stop_framework(&instance);
     ulfius_clean_instance(&instance);
+    deadline_stop();
     if (lfd != MHD_INVALID_SOCKET) close(lfd);
 }

@@ -1125,6 +1125,43 @@ static void test_slow_clients(void) {
     CHECK(alive(srv), "the server answers after the slow clients left");
 }
 
+/* A client that trickles its headers (a line a second: never idle long enough for the
+ * idle timeout) is cut off at REQUEST_DEADLINE_S. */
+static void test_request_deadline(void) {
+    const char *env[] = {"REQUEST_DEADLINE_S=3", "CONNECTION_TIMEOUT_S=10", NULL};
+    kp_server *s = kp_server_start(env);
+    if (!s) return;
+    int fd = raw_connect(s->port);
+    if (CHECK(fd >= 0, "connect to the REQUEST_DEADLINE_S=3 server")) {
+        const char *start = "GET /v1/centres HTTP/1.1\r\nHost: deadline\r\n";
+        double t0 = kp_now(), closed_after = -1;
+        int sent = send(fd, start, strlen(start), MSG_NOSIGNAL) > 0;
+        for (int i = 0; sent && i < 40 && closed_after < 0; i++) {
+            kp_sleep_ms(250);
+            struct pollfd p = {.fd = fd, .events = POLLIN};
+            char buf[512];
+            if (poll(&p, 1, 0) > 0 && recv(fd, buf, sizeof buf, MSG_DONTWAIT) <= 0) {
+                closed_after = kp_now() - t0;
+                break;
+            }
+            if (i % 4 == 3) {
+                char line[40];
+                int n = snprintf(line, sizeof line, "X-Slow-%d: a\r\n", i);
+                if (send(fd, line, (size_t)n, MSG_NOSIGNAL) < 0) closed_after = kp_now() - t0;
+            }
+        }
+        CHECK(closed_after >= 2.5 && closed_after < 6,
+              "headers trickled a line a second are cut off at the 3 s deadline (closed after "
+              "%.2f s; -1: still open after 10 s)",
+              closed_after);
+        close(fd);
+    }
+    kp_response *r = kp_get(s, "/v1/centres?limit=1");
+    CHECK_STATUS(r, 200);
+    kp_response_free(r);
+    kp_server_stop_and_scan(s, "the REQUEST_DEADLINE_S=3 server");
+}
+
 /* ---- main -------------------------------------------------------------------------------- */
 
 static void cleanup(void) {
@@ -1161,6 +1198,7 @@ int main(int argc, char **argv) {
         test_methods();
         test_no_host();
         test_slow_clients();
+        test_request_deadline();
         cleanup();
     }
     kp_server_stop_and_scan(small, "the MAX_BODY_BYTES=4096 server");
