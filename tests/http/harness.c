@@ -522,6 +522,15 @@ int kp_server_stop(kp_server *s) {
     return ok ? 0 : -1;
 }
 
+void kp_server_kill(kp_server *s) {
+    if (!s) return;
+    if (!s->exited) {
+        kill(s->pid, SIGKILL);
+        waitpid(s->pid, NULL, 0);
+    }
+    free_server(s);
+}
+
 int kp_run_binary(const char *const *extra_env, const char *arg, int timeout_s, char **output) {
     char log_path[512];
     snprintf(log_path, sizeof log_path, "%s-run-%d.log", test_name, ++server_seq);

@@ -103,6 +103,8 @@ kp_server *kp_server_start(const char *const *extra_env);
 /* SIGTERM, waits (30 s) and checks the exit status is 0 (graceful shutdown; under ASan a
  * leak makes it non-zero). Frees s. Returns 0 when it exited with status 0. */
 int kp_server_stop(kp_server *s);
+/* Kills the server without warning (SIGKILL), as a crash would, and frees it. */
+void kp_server_kill(kp_server *s);
 /* The server's output so far (malloc'd, NUL-terminated; "" when unreadable). */
 char *kp_server_output(const kp_server *s);
 

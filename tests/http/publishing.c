@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1525,8 +1526,23 @@ static void test_cache_two_instances(void) {
     CHECK_STATUS(c, 201);
     const char *nid = kp_str(c->json, "id");
     if (nid) CHECK(list_has(srv, list, NULL, nid) == 1, "A sees B's new item at once");
+    /* B vanishes without a word (SIGKILL): A's next write waits for B's lease to run out
+     * (at most ~2.5 s), not for ever, and the write after it does not wait at all */
+    char nid_copy[40] = "";
+    if (nid) snprintf(nid_copy, sizeof nid_copy, "%s", nid);
     kp_response_free(c);
-    kp_server_stop(b);
+    kp_server_kill(b);
+    kp_sleep_ms(100);
+    for (int i = 0; i < 2 && nid_copy[0]; i++) {
+        double t0 = kp_now();
+        kp_response *w = item_req("PATCH", "news", nid_copy, &admin,
+                                  json_pack("{s:s}", "summary", i ? "second" : "first"), NULL);
+        double took = kp_now() - t0;
+        CHECK_STATUS(w, 200);
+        kp_response_free(w);
+        CHECK(i == 0 ? took < 4.0 : took < 1.0,
+              "write %d after another instance was killed took %.2f s (lease: 2 s)", i + 1, took);
+    }
 }
 
 /* ---- cleanup ----------------------------------------------------------------------------- */
