@@ -11,7 +11,7 @@ CREATE UNLOGGED TABLE cache_instance (
 
 -- How many instances other than `me` still hold a lease but have not acknowledged `g`.
 CREATE FUNCTION kp_cache_pending(me uuid, g bigint) RETURNS bigint
-LANGUAGE sql STABLE AS $$
+LANGUAGE sql VOLATILE AS $$ -- clock_timestamp(): each call looks at the clock again
     SELECT count(*) FROM cache_instance
      WHERE id IS DISTINCT FROM me AND lease_until > clock_timestamp() AND seen < g
 $$;
