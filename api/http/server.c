@@ -206,8 +206,8 @@ static int serve_from_cache(req_ctx *ctx) {
     return 1;
 }
 
-/* Limits we answer ourselves as problem+json; libmicrohttpd answers only requests beyond
- * its connection memory (MHD_OPTION_CONNECTION_MEMORY_LIMIT), with its own HTML. */
+/* Limits we answer ourselves; libmicrohttpd answers requests beyond its connection memory
+ * (MHD_OPTION_CONNECTION_MEMORY_LIMIT) itself, as problem+json too (mhd_errors.c). */
 #define MAX_URL_BYTES    8192
 #define MAX_HEADER_BYTES 32768
 
