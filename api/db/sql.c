@@ -137,7 +137,9 @@ static void where_sql(const read_plan *p, sql_stmt *st, const char *point, int q
     if (p->near) sb_printf(&st->sql, " AND t.\"%s\" IS NOT NULL", c->geo);
     if (point) {
         if (p->radius_m[0])
-            sb_printf(&st->sql, " AND ST_DWithin(t.\"%s\", %s, $%d::float8)", c->geo, point,
+            /* on the sphere, like the KNN order and distance_km (the great-circle distance
+             * the contract names) */
+            sb_printf(&st->sql, " AND ST_DWithin(t.\"%s\", %s, $%d::float8, false)", c->geo, point,
                       param(st, p->radius_m));
     }
 }
@@ -241,15 +243,16 @@ int sql_list(const read_plan *p, sql_stmt *st) {
         doc_expr(c, st);
         if (p->near)
             sb_printf(&st->sql,
-                      ", -1) || ',\"distance_km\":' || round((ST_Distance(t.\"%s\", %s) / 1000)"
-                      "::numeric, 3)::text || '}')",
+                      ", -1) || ',\"distance_km\":' || round((ST_Distance(t.\"%s\", %s, false) / "
+                      "1000)::numeric, 3)::text || '}')",
                       c->geo, point);
     } else {
         sb_puts(&st->sql, "(SELECT row_to_json(j) FROM (SELECT ");
         select_list(c, "t", p, st);
         if (p->near)
             sb_printf(&st->sql,
-                      ", round((ST_Distance(t.\"%s\", %s) / 1000)::numeric, 3) AS distance_km",
+                      ", round((ST_Distance(t.\"%s\", %s, false) / 1000)::numeric, 3) "
+                      "AS distance_km",
                       c->geo, point);
         sb_puts(&st->sql, ") j)");
     }

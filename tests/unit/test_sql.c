@@ -279,8 +279,10 @@ START_TEST(list_near_with_radius) {
              param_of(&st, p.near_lat));
     ASSERT_HAS(&st, want);
     ASSERT_HAS(&st, "',\"distance_km\":' || round((ST_Distance(");
+    ASSERT_HAS(&st, "4326)::geography, false) / 1000)");
     ASSERT_HAS(&st, " AND t.\"_geog\" IS NOT NULL");
-    snprintf(want, sizeof want, "$%d::float8)", param_of(&st, p.radius_m));
+    /* the radius on the sphere, as the KNN order and distance_km */
+    snprintf(want, sizeof want, "$%d::float8, false)", param_of(&st, p.radius_m));
     ASSERT_HAS(&st, " AND ST_DWithin(t.\"_geog\", ");
     ASSERT_HAS(&st, want);
     ASSERT_HAS(&st, " ORDER BY (t.\"_geog\" <-> ST_SetSRID(");
