@@ -1,5 +1,6 @@
 #include "cache/cache.h"
 
+#include "core/ids.h"
 #include "log.h"
 
 #include <libpq-fe.h>
@@ -9,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -66,20 +66,6 @@ static uint64_t hash(const char *s) {
 
 static void bump(void) {
     atomic_fetch_add(&c.generation, 1);
-}
-
-static void new_id(char out[40]) {
-    unsigned char b[16];
-    if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) {
-        long long t = now_ms();
-        memcpy(b, &t, sizeof t);
-        memset(b + 8, 0x5a, 8);
-    }
-    b[6] = (unsigned char)((b[6] & 0x0F) | 0x40);
-    b[8] = (unsigned char)((b[8] & 0x3F) | 0x80);
-    snprintf(out, 40, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-             b[14], b[15]);
 }
 
 /* Drops the generation a write may have moved, then acknowledges it: the local counter
@@ -179,7 +165,7 @@ int cache_init(const char *database_url, size_t max_bytes, int ttl_ms) {
     c.max_bytes = max_bytes;
     c.ttl_ms = ttl_ms;
     c.url = strdup(database_url);
-    new_id(c.id);
+    id_new_uuid(c.id);
     if (pthread_create(&c.thread, NULL, listener, NULL) != 0) return -1;
     c.enabled = 1;
     return 0;

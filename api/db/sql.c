@@ -150,10 +150,10 @@ const char *sql_sort_label(const read_plan *p) {
     return p->sort->name;
 }
 
-/* The ordering expression (over alias t). Rank is RUM's distance (migrations/0012): 1 / the
- * weighted match score, so the best match has the smallest value and the RUM index on the
- * search vector yields rows in that order. The query is parsed once, in a sub-select: as a
- * plain argument, websearch_to_tsquery (hunspell) would run again for every row. */
+/* The ordering expression (over alias t). Rank is RUM's distance `<=>` (migrations/0012,
+ * 0016): 1 / the weighted match score, so the best match has the smallest value. The query
+ * is parsed once, in a sub-select: as a plain argument, websearch_to_tsquery (hunspell)
+ * would run again for every row. */
 static void order_expr(const read_plan *p, const char *point, int qparam, char *out, size_t n) {
     if (p->by_rank)
         snprintf(out, n, "(t._search <=> (SELECT websearch_to_tsquery('kp_norwegian', $%d)))",

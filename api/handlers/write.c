@@ -3,6 +3,7 @@
  * failed one leaves nothing behind. */
 #include "auth/identity.h"
 #include "cache/cache.h"
+#include "core/ids.h"
 #include "db/pgerr.h"
 #include "db/pool.h"
 #include "db/sql.h"
@@ -16,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 
 typedef struct item_row {
     char id[40];
@@ -59,16 +59,6 @@ int read_json_body(req_ctx *ctx, int patch, json_t **out) {
 static int wants_minimal(req_ctx *ctx) {
     const char *p = u_map_get_case(ctx->req->map_header, "Prefer");
     return p && strstr(p, "return=minimal") != NULL;
-}
-
-static void new_uuid(char out[40]) {
-    unsigned char b[16];
-    if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) memset(b, 0, sizeof b);
-    b[6] = (unsigned char)((b[6] & 0x0F) | 0x40);
-    b[8] = (unsigned char)((b[8] & 0x3F) | 0x80);
-    snprintf(out, 40, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-             b[14], b[15]);
 }
 
 static int begin(req_ctx *ctx, db_conn *db) {
@@ -434,7 +424,7 @@ int items_create(req_ctx *ctx) {
     char *changes = NULL;
     int rc = -1;
     char id[40];
-    new_uuid(id);
+    id_new_uuid(id);
     write_tail tail; /* ~10 kB of the worker's stack */
     tail.n = tail.overflow = 0;
     if (query_reject_unused(&ctx->q, &ctx->prob) != 0) goto done;

@@ -71,6 +71,7 @@
 #define _GNU_SOURCE
 #include "http/mhd_errors.h"
 
+#include "core/ids.h"
 #include "http/problem.h"
 #include "log.h"
 
@@ -78,7 +79,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -159,13 +159,6 @@ static void describe(problem *p, unsigned status, const char *msg, size_t len) {
     }
 }
 
-static void new_request_id(char out[25]) {
-    unsigned char r[12];
-    if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) memset(r, 0, sizeof r);
-    for (size_t i = 0; i < sizeof r; i++)
-        snprintf(out + 2 * i, 3, "%02x", r[i]);
-}
-
 static void log_answer(struct MHD_Connection *c, unsigned status, size_t bytes, const char *rid) {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -227,7 +220,7 @@ static enum MHD_Result queue_problem(struct MHD_Connection *c, unsigned status,
     memset(&p, 0, sizeof p);
     describe(&p, status, msg, msg_len);
     char rid[25];
-    new_request_id(rid);
+    id_new_request(rid);
     size_t len = 0;
     char *body = problem_render(&p, NULL, rid, &len);
     problem_cleanup(&p);

@@ -5,6 +5,7 @@
 #include "http/server.h"
 
 #include "cache/cache.h"
+#include "core/ids.h"
 #include "http/context.h"
 #include "http/deadline.h"
 #include "http/mhd_errors.h"
@@ -16,11 +17,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,28 +51,7 @@ static void set_request_id(req_ctx *ctx) {
             return;
         }
     }
-    /* 96 bits from a per-thread xorshift generator seeded once by the kernel: ids need to
-     * be unique, not secret, and a getrandom call per request is a syscall per request */
-    static _Thread_local uint64_t s0, s1;
-    while (s0 == 0 && s1 == 0) {
-        uint64_t seed[2];
-        if (getrandom(seed, sizeof seed, 0) != (ssize_t)sizeof seed) {
-            seed[0] = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)&seed;
-            seed[1] = (uint64_t)clock();
-        }
-        s0 = seed[0], s1 = seed[1] | 1;
-    }
-    static const char hex[] = "0123456789abcdef";
-    for (int half = 0; half < 2; half++) {
-        uint64_t x = s0, y = s1; /* xorshift128+ */
-        s0 = y;
-        x ^= x << 23;
-        s1 = x ^ y ^ (x >> 17) ^ (y >> 26);
-        uint64_t v = s1 + y;
-        for (int i = 0; i < 12; i++, v >>= 4)
-            ctx->request_id[half * 12 + i] = hex[v & 15];
-    }
-    ctx->request_id[24] = '\0';
+    id_new_request(ctx->request_id);
 }
 
 /* Splits the raw URL into decoded path segments and the raw query. Paths are strict: an
@@ -306,7 +284,6 @@ int server_start(const config *cfg) {
     instance.allowed_post_processor = U_POST_PROCESS_NONE;
     ulfius_set_default_endpoint(&instance, dispatch, NULL);
     mhd_errors_install(cfg); /* libmicrohttpd's own answers as problem+json: mhd_errors.c */
-    if (deadline_start(cfg->request_deadline_s) != 0) return -1;
 
     static struct sockaddr_in addr;
     memset(&addr, 0, sizeof addr);
@@ -316,6 +293,7 @@ int server_start(const config *cfg) {
         log_error("BIND_ADDRESS %s is not an IPv4 address", cfg->bind_address);
         return -1;
     }
+    if (deadline_start(cfg->request_deadline_s) != 0) return -1;
     struct MHD_OptionItem ops[] = {
         /* ulfius's callbacks, wrapped: request deadlines (deadline.c), and a raw NUL in
          * the target becomes %00, a 400 (mhd_errors.c) */
