@@ -61,6 +61,23 @@ static int resolve_municipality(req_ctx *ctx, db_conn *db, read_plan *p, char *n
     return rc;
 }
 
+/* Appends the JSON object obj (its text, as PostgreSQL printed it) with one more member,
+ * name: raw (a JSON number's text), last. */
+static void append_member(strbuf *b, const char *obj, size_t len, const char *name,
+                          const char *raw) {
+    while (len > 0 && obj[len - 1] != '}')
+        len--;
+    if (len == 0) { /* not an object: cannot happen for a stored document; keep it whole */
+        sb_puts(b, obj);
+        return;
+    }
+    size_t body = len - 1;
+    while (body > 0 && (obj[body - 1] == ' ' || obj[body - 1] == '\n'))
+        body--;
+    sb_append(b, obj, body);
+    sb_printf(b, "%s\"%s\":%s}", body > 0 && obj[body - 1] == '{' ? "" : ",", name, raw);
+}
+
 int run_list(req_ctx *ctx, read_plan *p, int want_count) {
     int rc = -1;
     sql_stmt st, cst;
@@ -111,9 +128,14 @@ int run_list(req_ctx *ctx, read_plan *p, int want_count) {
     int rows = PQntuples(r);
     int shown = rows > p->limit ? p->limit : rows;
     sb_puts(&body, p->geojson ? "{\"type\":\"FeatureCollection\",\"features\":[" : "{\"items\":[");
+    int spliced = PQnfields(r) > 3; /* distance_km for the stored document (db/sql.c) */
     for (int i = 0; i < shown; i++) {
         if (i) sb_putc(&body, ',');
-        sb_append(&body, PQgetvalue(r, i, 0), (size_t)PQgetlength(r, i, 0));
+        if (spliced)
+            append_member(&body, PQgetvalue(r, i, 0), (size_t)PQgetlength(r, i, 0), "distance_km",
+                          PQgetvalue(r, i, 3));
+        else
+            sb_append(&body, PQgetvalue(r, i, 0), (size_t)PQgetlength(r, i, 0));
     }
     sb_puts(&body, "],\"next\":");
     if (rows > p->limit) {
