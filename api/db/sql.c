@@ -189,6 +189,30 @@ static void row_tail(const read_plan *p, sql_stmt *st, const char *sort_value, c
     if (p->near && uses_doc(p)) sb_printf(&st->sql, ", round((%s / 1000)::numeric, 3)::text", dist);
 }
 
+/* A page picked by an inner query over the view (its rows: key, _d = the order value).
+ * Whole documents need nothing else of the item (distance_km is the KNN value): the inner
+ * query is aliased t, and the document is looked up by its key. Other shapes join the view
+ * again for their columns. */
+static int page_joins(const read_plan *p) {
+    return !uses_doc(p) || (p->near && !p->by_distance);
+}
+
+static void page_open(const read_plan *p, sql_stmt *st, const char *dist) {
+    const char *a = page_joins(p) ? "k" : "t";
+    char v[8];
+    snprintf(v, sizeof v, "%s._d", a);
+    row_tail(p, st, v, dist ? dist : v);
+    sb_puts(&st->sql, " FROM (");
+}
+
+static void page_close(const read_plan *p, sql_stmt *st) {
+    const collection *c = p->coll;
+    if (!page_joins(p))
+        sb_puts(&st->sql, ") t");
+    else
+        sb_printf(&st->sql, ") k JOIN %s t ON t.\"%s\" = k.\"%s\"", c->view, c->key, c->key);
+}
+
 /* Nearest first. The GiST index yields rows by distance only, and "ORDER BY distance, id"
  * makes PostgreSQL sort every candidate instead; so the index picks the page, WITH TIES
  * adding every item at exactly the boundary's distance (items sharing one point), and the
@@ -198,15 +222,16 @@ static void row_tail(const read_plan *p, sql_stmt *st, const char *sort_value, c
  * many rows that is), which cost 2.5x the KNN scan on 300 centres within 50 km. */
 static int knn_page(const read_plan *p, sql_stmt *st, const char *order, int qparam) {
     const collection *c = p->coll;
-    row_tail(p, st, "k._d", "k._d");
-    sb_printf(&st->sql, " FROM (SELECT t.\"%s\" AS _k, %s AS _d FROM %s t", c->key, order, c->view);
+    const char *a = page_joins(p) ? "k" : "t";
+    page_open(p, st, NULL);
+    sb_printf(&st->sql, "SELECT t.\"%s\", %s AS _d FROM %s t", c->key, order, c->view);
     where_sql(p, st, NULL, qparam);
     keyset_after(p, st, order);
-    sb_printf(&st->sql,
-              " ORDER BY %s FETCH FIRST %d ROWS WITH TIES) k JOIN %s t ON t.\"%s\" = k._k", order,
-              p->limit + 1, c->view, c->key);
-    if (p->radius_m[0]) sb_printf(&st->sql, " WHERE k._d <= $%d::float8", param(st, p->radius_m));
-    sb_printf(&st->sql, " ORDER BY k._d, t.\"%s\" LIMIT %d", c->key, p->limit + 1);
+    sb_printf(&st->sql, " ORDER BY %s FETCH FIRST %d ROWS WITH TIES", order, p->limit + 1);
+    page_close(p, st);
+    if (p->radius_m[0])
+        sb_printf(&st->sql, " WHERE %s._d <= $%d::float8", a, param(st, p->radius_m));
+    sb_printf(&st->sql, " ORDER BY %s._d, t.\"%s\" LIMIT %d", a, c->key, p->limit + 1);
     return st->sql.failed ? -1 : 0;
 }
 
@@ -217,15 +242,16 @@ static int knn_page(const read_plan *p, sql_stmt *st, const char *order, int qpa
 static int rank_page(const read_plan *p, sql_stmt *st, const char *point, const char *dist,
                      const char *order, int qparam) {
     const collection *c = p->coll;
-    row_tail(p, st, "k._d", dist);
-    sb_printf(&st->sql, " FROM (SELECT s._k, s._d FROM (SELECT t.\"%s\" AS _k, %s AS _d FROM %s t",
+    const char *a = page_joins(p) ? "k" : "t";
+    page_open(p, st, p->near ? dist : NULL);
+    sb_printf(&st->sql, "SELECT s.\"%s\", s._d FROM (SELECT t.\"%s\", %s AS _d FROM %s t", c->key,
               c->key, order, c->view);
     where_sql(p, st, point, qparam);
     keyset_after(p, st, order);
-    sb_printf(&st->sql,
-              " ORDER BY %s) s ORDER BY s._d, s._k LIMIT %d) k JOIN %s t ON t.\"%s\" = k._k "
-              "ORDER BY k._d, t.\"%s\" LIMIT %d",
-              order, p->limit + 1, c->view, c->key, c->key, p->limit + 1);
+    sb_printf(&st->sql, " ORDER BY %s) s ORDER BY s._d, s.\"%s\" LIMIT %d", order, c->key,
+              p->limit + 1);
+    page_close(p, st);
+    sb_printf(&st->sql, " ORDER BY %s._d, t.\"%s\" LIMIT %d", a, c->key, p->limit + 1);
     return st->sql.failed ? -1 : 0;
 }
 

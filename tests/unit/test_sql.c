@@ -256,7 +256,9 @@ START_TEST(list_search_by_rank) {
     /* RUM distance, the query parsed once; ascending, ties by key, the keyset exact */
     ASSERT_HAS(&st, "(t._search <=> (SELECT websearch_to_tsquery('kp_norwegian', $1)))");
     ASSERT_HAS(&st, " > ($2::real, $3::uuid)");
-    ASSERT_HAS(&st, " ORDER BY s._d, s._k LIMIT 21)");
+    ASSERT_HAS(&st, " ORDER BY s._d, s.\"id\" LIMIT 21) t ORDER BY t._d, t.\"id\" LIMIT 21");
+    /* whole documents need only the key: the view is not joined again */
+    ASSERT_LACKS(&st, " JOIN ");
     ASSERT_LACKS(&st, "angst");
     ck_assert_str_eq(sql_sort_label(&p), "rank");
 }
@@ -279,13 +281,12 @@ START_TEST(list_near_with_radius) {
              param_of(&st, p.near_lat));
     ASSERT_HAS(&st, want);
     /* distance_km: the KNN distance, as a fourth column the handler splices into the doc */
-    ASSERT_HAS(&st, "(k._d)::text, t.\"id\"::text, round((k._d / 1000)::numeric, 3)::text FROM");
+    ASSERT_HAS(&st, "(t._d)::text, t.\"id\"::text, round((t._d / 1000)::numeric, 3)::text FROM");
     ASSERT_LACKS(&st, "ST_Distance(");
     ASSERT_HAS(&st, " AND t.\"_geog\" IS NOT NULL");
     /* the radius filters the rows the KNN scan gave, by the same distance (on the sphere,
      * as distance_km); inside, ST_DWithin would tempt the planner into a bitmap scan */
-    snprintf(want, sizeof want,
-             ") k JOIN api_centres t ON t.\"id\" = k._k WHERE k._d <= $%d::float8",
+    snprintf(want, sizeof want, " WITH TIES) t WHERE t._d <= $%d::float8",
              param_of(&st, p.radius_m));
     ASSERT_HAS(&st, want);
     ASSERT_LACKS(&st, "ST_DWithin(");
@@ -310,7 +311,15 @@ START_TEST(list_near_municipality) {
     assert_sane(&st);
     ck_assert_int_eq(st.nparams, 2);
     ASSERT_HAS(&st, "ORDER BY (t.\"_geog\" <-> ST_SetSRID(ST_MakePoint($2::float8, $1::float8), "
-                    "4326)::geography) FETCH FIRST 21 ROWS WITH TIES) k");
+                    "4326)::geography) FETCH FIRST 21 ROWS WITH TIES) t");
+    ASSERT_HAS(&st, "ORDER BY t._d, t.\"id\" LIMIT 21");
+    ASSERT_LACKS(&st, " JOIN ");
+    /* fields= builds the item from the view: the page joins it again */
+    p.omit[0] = 1;
+    restart();
+    ck_assert_int_eq(sql_list(&p, &st), 0);
+    assert_sane(&st);
+    ASSERT_HAS(&st, "FETCH FIRST 21 ROWS WITH TIES) k JOIN api_centres t ON t.\"id\" = k.\"id\"");
     ASSERT_HAS(&st, "ORDER BY k._d, t.\"id\" LIMIT 21");
     ASSERT_LACKS(&st, "municipality m");
 }
