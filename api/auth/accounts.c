@@ -2,6 +2,7 @@
 
 #include "auth/password.h"
 #include "log.h"
+#include "model/values.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -63,9 +64,13 @@ int accounts_upsert(PGconn *pg, const char *email, const char *password, const c
     int rc = run(pg, "DELETE FROM user_centre WHERE user_id = $1::uuid", 1, d, err, errlen);
     for (int i = 0; rc == 0 && i < ncentres; i++) {
         const char *c[2] = {id, centres[i]};
+        /* by id or by slug, each through its index */
         PGresult *x = PQexecParams(pg,
-                                   "INSERT INTO user_centre (user_id, centre_id) SELECT $1::uuid, "
-                                   "id FROM centre WHERE id::text = $2 OR slug = $2",
+                                   value_is_uuid(centres[i])
+                                       ? "INSERT INTO user_centre (user_id, centre_id) SELECT "
+                                         "$1::uuid, id FROM centre WHERE id = $2::uuid"
+                                       : "INSERT INTO user_centre (user_id, centre_id) SELECT "
+                                         "$1::uuid, id FROM centre WHERE slug = $2",
                                    2, NULL, c, NULL, NULL, 0);
         if (PQresultStatus(x) != PGRES_COMMAND_OK || strcmp(PQcmdTuples(x), "1") != 0) {
             snprintf(err, errlen, "no centre \"%s\"", centres[i]);

@@ -65,11 +65,13 @@ int items_revisions(req_ctx *ctx) {
     PGresult *r = NULL;
     if (auth_require(ctx, db) != 0) goto done;
     char sql[1024];
-    /* The item may be deleted: then its id is the key, and the revisions are still there. */
+    /* The item may be deleted: then its id is the key, and the revisions are still there.
+     * A key is compared as what it is (a uuid, or a slug), so each lookup uses its index. */
+    int uuid = value_is_uuid(ctx->key);
     snprintf(sql, sizeof sql,
              "WITH item AS (SELECT id, owner_centre_id FROM %s WHERE %s "
              "UNION ALL SELECT t.item_id, NULL FROM tombstone t WHERE t.collection = $2 AND "
-             "t.item_id::text = $1 AND NOT EXISTS (SELECT 1 FROM %s WHERE id = t.item_id)) "
+             "%s AND NOT EXISTS (SELECT 1 FROM %s WHERE id = t.item_id)) "
              "SELECT (SELECT owner_centre_id::text FROM item), (SELECT count(*) FROM item), "
              "(SELECT json_build_object('items', coalesce(json_agg(json_build_object("
              "'version', r.version, 'action', r.action, 'at', r.at, 'user', CASE WHEN u.id IS "
@@ -77,7 +79,8 @@ int items_revisions(req_ctx *ctx) {
              "'changes', r.changes) ORDER BY r.id DESC), '[]'), 'next', NULL)::text "
              "FROM revision r LEFT JOIN app_user u ON u.id = r.user_id "
              "WHERE r.collection = $2 AND r.item_id = (SELECT id FROM item LIMIT 1))",
-             c->table, value_is_uuid(ctx->key) ? "id::text = $1" : "slug = $1", c->table);
+             c->table, uuid ? "id = $1::uuid" : "slug = $1",
+             uuid ? "t.item_id = $1::uuid" : "false", c->table);
     const char *p[2] = {ctx->key, c->name};
     r = db_exec(db, sql, 2, p, 1);
     if (!db_ok(r)) {
