@@ -1294,14 +1294,14 @@ static void test_includes_more(void) {
 int main(int argc, char **argv) {
     if (kp_init(argc, argv, "http_collections") != 0) return kp_finish();
     snprintf(prefix, sizeof prefix, "ht-coll-%d", (int)getpid());
-    /* leftovers of an earlier, interrupted run */
+    srv = kp_server_start(NULL); /* migrates a fresh database first */
+    /* leftovers of an earlier, interrupted run (the tables exist once the server ran) */
     PGresult *res = kp_sql("DELETE FROM centre WHERE slug LIKE 'ht-coll-%%'");
     PQclear(res);
     res = kp_sql("DELETE FROM report WHERE slug LIKE 'ht-coll-%%'");
     PQclear(res);
     res = kp_sql("DELETE FROM practice WHERE slug LIKE 'ht-coll-%%'");
     PQclear(res);
-    srv = kp_server_start(NULL);
     if (srv) {
         for (size_t i = 0; i < NCOLLS; i++) {
             test_list_and_items(&colls[i]);

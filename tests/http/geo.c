@@ -722,9 +722,9 @@ static void test_index_plan(void) {
 int main(int argc, char **argv) {
     if (kp_init(argc, argv, "http_geo") != 0) return kp_finish();
     snprintf(prefix, sizeof prefix, "ht-geo-%d", (int)getpid());
-    PGresult *res = kp_sql("DELETE FROM centre WHERE slug LIKE 'ht-geo-%%'");
+    srv = kp_server_start(NULL); /* migrates a fresh database first */
+    PGresult *res = kp_sql("DELETE FROM centre WHERE slug LIKE 'ht-geo-%%'"); /* earlier runs */
     PQclear(res);
-    srv = kp_server_start(NULL);
     if (srv) {
         test_near();
         test_distance();
