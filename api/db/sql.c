@@ -197,10 +197,14 @@ static int page_joins(const read_plan *p) {
     return !uses_doc(p) || (p->near && !p->by_distance);
 }
 
+/* the alias that carries _d in the outer query */
+static const char *page_alias(const read_plan *p) {
+    return page_joins(p) ? "k" : "t";
+}
+
 static void page_open(const read_plan *p, sql_stmt *st, const char *dist) {
-    const char *a = page_joins(p) ? "k" : "t";
     char v[8];
-    snprintf(v, sizeof v, "%s._d", a);
+    snprintf(v, sizeof v, "%s._d", page_alias(p));
     row_tail(p, st, v, dist ? dist : v);
     sb_puts(&st->sql, " FROM (");
 }
@@ -222,7 +226,7 @@ static void page_close(const read_plan *p, sql_stmt *st) {
  * many rows that is), which cost 2.5x the KNN scan on 300 centres within 50 km. */
 static int knn_page(const read_plan *p, sql_stmt *st, const char *order, int qparam) {
     const collection *c = p->coll;
-    const char *a = page_joins(p) ? "k" : "t";
+    const char *a = page_alias(p);
     page_open(p, st, NULL);
     sb_printf(&st->sql, "SELECT t.\"%s\", %s AS _d FROM %s t", c->key, order, c->view);
     where_sql(p, st, NULL, qparam);
@@ -242,7 +246,7 @@ static int knn_page(const read_plan *p, sql_stmt *st, const char *order, int qpa
 static int rank_page(const read_plan *p, sql_stmt *st, const char *point, const char *dist,
                      const char *order, int qparam) {
     const collection *c = p->coll;
-    const char *a = page_joins(p) ? "k" : "t";
+    const char *a = page_alias(p);
     page_open(p, st, p->near ? dist : NULL);
     sb_printf(&st->sql, "SELECT s.\"%s\", s._d FROM (SELECT t.\"%s\", %s AS _d FROM %s t", c->key,
               c->key, order, c->view);
