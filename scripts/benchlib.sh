@@ -48,7 +48,7 @@ KP_TEMPLATE_DB=knutepunkt_loaded
 # kp_migrate DB: the migrations (with the seed data) into DB of the running cluster.
 kp_migrate() {
     log "migrating and seeding ($1)"
-    env DATABASE_URL="postgresql://postgres@127.0.0.1:$KP_PG_PORT/$1" \
+    env DATABASE_URL="$(pg_url "$KP_PG_DIR" "$KP_PG_PORT" "$1")" \
         MIGRATIONS_DIR="$KP_ROOT/migrations" DATA_DIR="$KP_TMP/data" \
         JWT_SECRET="$KP_JWT_SECRET" "$KP_BIN" migrate >"$KP_TMP/migrate.log" 2>&1 || {
         cat -- "$KP_TMP/migrate.log" >&2
@@ -168,7 +168,7 @@ kp_env_up() {
             kp_load_data "$KP_DB" "$centre" "$centres" "$news" || return 1
         fi
     fi
-    KP_DB_URL=postgresql://postgres@127.0.0.1:$KP_PG_PORT/$KP_DB
+    KP_DB_URL=$(pg_url "$KP_PG_DIR" "$KP_PG_PORT" "$KP_DB")
     printf '%s\n' "$KP_EDITOR_PASSWORD" |
         DATABASE_URL="$KP_DB_URL" "$KP_BIN" user-add "$KP_EDITOR_EMAIL" editor "$centre" >/dev/null
 }

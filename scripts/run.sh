@@ -48,7 +48,7 @@ else
     printf '%s\n' "$PG_PORT" >var/pg.port
     pg_ensure_db "$PG_PORT" knutepunkt || die "could not create database knutepunkt"
     log "PostgreSQL cluster: $pg_dir (log: $pg_dir/log), port $PG_PORT"
-    DATABASE_URL=postgresql://postgres@127.0.0.1:$PG_PORT/knutepunkt
+    DATABASE_URL=$(pg_url "$pg_dir" "$PG_PORT" knutepunkt)
 fi
 
 export DATABASE_URL
