@@ -53,7 +53,7 @@ static const cfg_item items[] = {
      "the spec served at /openapi.json (default: MIGRATIONS_DIR/../openapi/openapi.json)"},
     {"DATA_DIR", CFG_STR, S(data_dir), "var", 0, 0, "folder for local state"},
     {"AUTO_MIGRATE", CFG_INT, S(auto_migrate), "1", 0, 1, "apply pending migrations at start"},
-    {"CACHE_MAX_BYTES", CFG_INT, S(cache_max_bytes), "8388608", 0, 1073741824,
+    {"CACHE_MAX_BYTES", CFG_INT, S(cache_max_bytes), "16777216", 0, 1073741824,
      "in-process response cache size; 0 turns it off"},
     {"CACHE_TTL_MS", CFG_INT, S(cache_ttl_ms), "5000", 1, 3600000,
      "longest life of a cached answer (writes invalidate at once)"},
