@@ -32,6 +32,14 @@ int accounts_revoke_all(PGconn *pg, const char *user_id) {
                1, p, NULL, 0);
 }
 
+const char *accounts_centre_link_sql(const char *centre) {
+    /* by id or by slug, each through its index (not id::text, which scans every centre) */
+    return value_is_uuid(centre) ? "INSERT INTO user_centre (user_id, centre_id) SELECT $1::uuid, "
+                                   "id FROM centre WHERE id = $2::uuid ON CONFLICT DO NOTHING"
+                                 : "INSERT INTO user_centre (user_id, centre_id) SELECT $1::uuid, "
+                                   "id FROM centre WHERE slug = $2 ON CONFLICT DO NOTHING";
+}
+
 int accounts_upsert(PGconn *pg, const char *email, const char *password, const char *role,
                     const char *const *centres, int ncentres, char *err, size_t errlen) {
     char hash[PASSWORD_HASH_MAX];
@@ -64,14 +72,8 @@ int accounts_upsert(PGconn *pg, const char *email, const char *password, const c
     int rc = run(pg, "DELETE FROM user_centre WHERE user_id = $1::uuid", 1, d, err, errlen);
     for (int i = 0; rc == 0 && i < ncentres; i++) {
         const char *c[2] = {id, centres[i]};
-        /* by id or by slug, each through its index */
-        PGresult *x = PQexecParams(pg,
-                                   value_is_uuid(centres[i])
-                                       ? "INSERT INTO user_centre (user_id, centre_id) SELECT "
-                                         "$1::uuid, id FROM centre WHERE id = $2::uuid"
-                                       : "INSERT INTO user_centre (user_id, centre_id) SELECT "
-                                         "$1::uuid, id FROM centre WHERE slug = $2",
-                                   2, NULL, c, NULL, NULL, 0);
+        PGresult *x =
+            PQexecParams(pg, accounts_centre_link_sql(centres[i]), 2, NULL, c, NULL, NULL, 0);
         if (PQresultStatus(x) != PGRES_COMMAND_OK || strcmp(PQcmdTuples(x), "1") != 0) {
             snprintf(err, errlen, "no centre \"%s\"", centres[i]);
             rc = -1;

@@ -6,6 +6,9 @@
 #include <libpq-fe.h>
 #include <stddef.h>
 
+/* The statement that binds user $1 to centre $2 (the centre given as id or slug; no row
+ * inserted when there is no such centre, or the binding exists). */
+const char *accounts_centre_link_sql(const char *centre);
 /* Creates or updates (by e-mail) a user with this password, role and centres (slugs or ids,
  * may be NULL). Returns 0 or -1 with a message in err. Runs in its own transaction. */
 int accounts_upsert(PGconn *pg, const char *email, const char *password, const char *role,

@@ -1,5 +1,6 @@
 #include "cache/cache.h"
 
+#include "core/hash.h"
 #include "core/ids.h"
 #include "log.h"
 
@@ -60,11 +61,14 @@ static long long now_ms(void) {
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static uint64_t hash(const char *s) {
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
+static size_t slot_of(const char *key) {
+    return (size_t)(hash64(key, strlen(key), 0) % SLOTS);
+}
+
+/* What an entry counts against CACHE_MAX_BYTES. */
+static size_t entry_bytes(const entry *e) {
+    if (!e->key) return 0;
+    return e->len + strlen(e->key) + (e->link ? strlen(e->link) : 0);
 }
 
 static void bump(void) {
@@ -228,7 +232,7 @@ static int same_gen(const cache_gen *a, const cache_gen *b) {
 
 int cache_get(const char *key, const cache_gen *gen, cache_hit *hit) {
     if (!cache_enabled()) return 0;
-    entry *e = &c.slots[hash(key) % SLOTS];
+    entry *e = &c.slots[slot_of(key)];
     int found = 0;
     pthread_mutex_lock(&c.lock);
     if (e->key && same_gen(&e->gen, gen) && atomic_load(&c.generation) == gen->local &&
@@ -252,20 +256,19 @@ void cache_put(const char *key, const cache_gen *gen, const char *content_type, 
     if (!cache_enabled() || len > MAX_ENTRY_BYTES) return;
     /* stale at birth: a change was announced while this answer was being made */
     if (gen->local != atomic_load(&c.generation)) return;
-    char *k = strdup(key), *b = malloc(len ? len : 1);
-    char *l = link && link[0] ? strdup(link) : NULL;
-    if (!k || !b || (link && link[0] && !l)) {
+    int has_link = link && link[0];
+    char *k = strdup(key), *b = malloc(len ? len : 1), *l = has_link ? strdup(link) : NULL;
+    if (!k || !b || (has_link && !l)) {
         free(k);
         free(b);
         free(l);
         return;
     }
     memcpy(b, body, len);
-    entry *e = &c.slots[hash(key) % SLOTS];
+    entry *e = &c.slots[slot_of(key)];
     pthread_mutex_lock(&c.lock);
-    size_t used = c.used_bytes -
-                  (e->key ? e->len + strlen(e->key) + (e->link ? strlen(e->link) : 0) : 0) + len +
-                  strlen(k) + (l ? strlen(l) : 0);
+    entry fresh = {.key = k, .len = len, .link = l};
+    size_t used = c.used_bytes - entry_bytes(e) + entry_bytes(&fresh);
     if (used > c.max_bytes) {
         pthread_mutex_unlock(&c.lock);
         free(k);

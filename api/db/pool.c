@@ -1,5 +1,6 @@
 #include "db/pool.h"
 
+#include "core/hash.h"
 #include "log.h"
 
 #include <errno.h>
@@ -35,11 +36,9 @@ static struct {
     char flavour[16];
 } pool = {.lock = PTHREAD_MUTEX_INITIALIZER, .freed = PTHREAD_COND_INITIALIZER};
 
-static uint64_t fnv1a(const char *s) {
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
+/* statement texts run to kilobytes and are hashed on every call: core/hash's XXH64 */
+static uint64_t sql_hash(const char *sql) {
+    return hash64(sql, strlen(sql), 0);
 }
 
 static void forget_statements(db_conn *c) {
@@ -184,7 +183,7 @@ PGconn *db_pg(db_conn *c) {
  * is full, run unprepared). Unlike statement_for, nothing is sent. */
 static const char *cached_statement(db_conn *c, const char *sql, char *name, size_t namelen,
                                     int *slot_out) {
-    uint64_t h = fnv1a(sql);
+    uint64_t h = sql_hash(sql);
     size_t slot = (size_t)(h % STMT_SLOTS);
     *slot_out = -1;
     for (int probe = 0; probe < 8; probe++, slot = (slot + 1) % STMT_SLOTS) {
@@ -205,7 +204,7 @@ static const char *cached_statement(db_conn *c, const char *sql, char *name, siz
 static void remember_statement(db_conn *c, int slot, const char *sql) {
     stmt_slot *s = &c->stmts[slot];
     s->sql = strdup(sql);
-    s->hash = s->sql ? fnv1a(sql) : 0;
+    s->hash = s->sql ? sql_hash(sql) : 0;
     c->nstmts++;
 }
 

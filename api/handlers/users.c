@@ -158,14 +158,7 @@ static int set_centres(req_ctx *ctx, db_conn *db, const char *id, json_t *centre
     json_t *x;
     json_array_foreach(centres, i, x) {
         const char *c[2] = {id, json_string_value(x)};
-        /* by id or by slug, each through its index */
-        r = q(db,
-              c[1] && value_is_uuid(c[1])
-                  ? "INSERT INTO user_centre (user_id, centre_id) SELECT $1::uuid, id FROM centre "
-                    "WHERE id = $2::uuid ON CONFLICT DO NOTHING"
-                  : "INSERT INTO user_centre (user_id, centre_id) SELECT $1::uuid, id FROM centre "
-                    "WHERE slug = $2 ON CONFLICT DO NOTHING",
-              2, c);
+        r = q(db, accounts_centre_link_sql(c[1] ? c[1] : ""), 2, c);
         int found = db_ok(r) && strcmp(PQcmdTuples(r), "0") != 0;
         PQclear(r);
         if (!found) {
